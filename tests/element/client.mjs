@@ -193,17 +193,31 @@ function botEventQueue(client, roomId, bot) {
     };
 }
 
-/** Wait for the bot's next m.room.message (or undecryptable event); null on timeout. */
-async function nextReply(client, inbox, deadline, graceMs) {
+/** The event a message replies to (m.relates_to is in clear text even when encrypted). */
+function repliesTo(ev) {
+    const relation = ev.getWireContent()["m.relates_to"] ?? ev.getContent()["m.relates_to"];
+    return relation?.["m.in_reply_to"]?.event_id ?? null;
+}
+
+/**
+ * Wait for the bot's reply to `sentId`: its next m.room.message that replies to `sentId` or
+ * carries no reply relation (unless `requireRelation`, set by --reply-relation), or an
+ * undecryptable event; null on timeout. Bot messages that reply to something else (an earlier
+ * message) are never this message's reply.
+ */
+async function nextReply(client, inbox, deadline, graceMs, sentId, requireRelation) {
     for (;;) {
         const ev = await inbox.next(Math.max(0, deadline - Date.now()));
         if (!ev) return null;
         if (ev.isEncrypted()) await settleDecryption(client, ev, graceMs);
         // Anything undecryptable counts as the reply: we cannot know what it was.
-        if (ev.isDecryptionFailure() || ev.getType() === "m.room.message") return ev;
-        // Reactions, receipts-as-events, redactions... are not replies: keep waiting.
+        if (ev.isDecryptionFailure()) return ev;
+        if (ev.getType() !== "m.room.message") continue; // reactions, redactions...
+        const target = repliesTo(ev);
+        if (target === sentId || (target === null && !requireRelation)) return ev;
     }
 }
+
 
 async function reportBotDevices(client, bot) {
     const crypto = client.getCrypto();
@@ -235,7 +249,7 @@ async function createDm(client, bot) {
 
 const USAGE = `usage: node client.mjs --homeserver URL --user USER --password PW --bot @bot:server
         [--room ROOM_ID] [--body TEXT] [--count N] [--join-timeout S] [--reply-timeout S]
-        [--timeout S] [--utd-grace S] [--isolation signed|all] [--no-cross-signing] [--keep-device]
+        [--timeout S] [--utd-grace S] [--isolation signed|all] [--no-cross-signing] [--keep-device] [--reply-relation]
   (the password may also be given as ELEMENT_CLIENT_PASSWORD; "{n}" in --body is replaced by 1..N)`;
 
 function parseCli(argv) {
@@ -256,6 +270,7 @@ function parseCli(argv) {
             isolation: { type: "string", default: "signed" },
             "no-cross-signing": { type: "boolean", default: false },
             "keep-device": { type: "boolean", default: false },
+            "reply-relation": { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
         },
     });
@@ -279,6 +294,7 @@ function parseCli(argv) {
         isolation: v.isolation,
         crossSign: !v["no-cross-signing"],
         keepDevice: v["keep-device"],
+        replyRelation: v["reply-relation"],
     };
 }
 
@@ -318,8 +334,8 @@ async function run(opts) {
             const body = opts.body.replaceAll("{n}", String(n));
             inbox.clear();
             const t0 = performance.now();
-            await client.sendMessage(roomId, { msgtype: "m.text", body });
-            const ev = await nextReply(client, inbox, Date.now() + opts.replyTimeoutMs, opts.utdGraceMs);
+            const { event_id: sentId } = await client.sendMessage(roomId, { msgtype: "m.text", body });
+            const ev = await nextReply(client, inbox, Date.now() + opts.replyTimeoutMs, opts.utdGraceMs, sentId, opts.replyRelation);
             const failure = ev?.decryptionFailureReason ?? null;
             emit({
                 event: "reply",

@@ -1,0 +1,247 @@
+"""One bot: a matrix-nio E2EE client on its own cross-signed device, answering declared commands.
+
+Sync callbacks only enqueue work; a worker task answers, so a slow or failing reply never stalls
+the sync loop, and one misbehaving room or user never kills the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    LocalProtocolError,
+    MatrixRoom,
+    MegolmEvent,
+    RoomMemberEvent,
+    RoomMessageText,
+    SyncError,
+)
+
+from .commands import CommandContext, CommandRegistry, Reply, parse_command
+from .crosssign import CrossSigningKeys, ensure_cross_signed
+from .homeserver_api import HomeserverAPI
+from .i18n import Language, translate
+from .session import BotFolder, DeviceSession, open_device_session
+
+SYNC_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    name: str
+    user_id: str
+    displayname: str
+
+
+class BotClient:
+    """A running bot; ``start()`` logs in, cross-signs and syncs; ``stop()`` ends it."""
+
+    def __init__(
+        self,
+        identity: BotIdentity,
+        *,
+        homeserver: str,
+        domain: str,
+        api: HomeserverAPI,
+        folder: BotFolder,
+        pickle_key: str,
+        registry: CommandRegistry,
+        language: Language,
+        greeting: Callable[[Language], Reply] | None = None,
+    ) -> None:
+        self.identity = identity
+        self.homeserver = homeserver
+        self.domain = domain
+        self.api = api
+        self.folder = folder
+        self.pickle_key = pickle_key
+        self.registry = registry
+        self.language = language
+        self.greeting = greeting
+        self.log = logging.getLogger(f"bots.{identity.name}")
+        self.client: AsyncClient | None = None
+        self.session: DeviceSession | None = None
+        self._work: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def device_id(self) -> str:
+        assert self.session is not None
+        return self.session.device_id
+
+    async def start(self) -> None:
+        user_id = self.identity.user_id
+        await self.api.ensure_registered(user_id.split(":", 1)[0][1:])
+        self.session = await open_device_session(
+            self.api, self.folder, user_id, self.identity.displayname
+        )
+        self.folder.crypto_dir.mkdir(parents=True, exist_ok=True)
+        client = AsyncClient(
+            self.homeserver,
+            user_id,
+            device_id=self.session.device_id,
+            store_path=str(self.folder.crypto_dir),
+            config=AsyncClientConfig(
+                encryption_enabled=True, store_sync_tokens=True, pickle_key=self.pickle_key
+            ),
+        )
+        client.restore_login(user_id, self.session.device_id, self.session.access_token)
+        self.client = client
+        if client.should_upload_keys:
+            await client.keys_upload()
+        keys = CrossSigningKeys.load_or_create(self.folder.cross_signing_file)
+        await ensure_cross_signed(
+            self.api, keys, user_id, self.session.device_id, self.session.access_token
+        )
+        await self._set_displayname()
+        if not client.loaded_sync_token:
+            # First run on this device: skip the history, answer only what comes next.
+            await self._checked_sync(client.sync(timeout=0, full_state=True))
+        client.add_event_callback(self._on_invite, InviteMemberEvent)
+        client.add_event_callback(self._on_member, RoomMemberEvent)
+        client.add_event_callback(self._on_text, RoomMessageText)
+        client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        self._tasks = [
+            asyncio.create_task(self._sync_forever(), name=f"{self.identity.name}-sync"),
+            asyncio.create_task(self._answer_forever(), name=f"{self.identity.name}-worker"),
+        ]
+        self.log.info("%s ready on device %s", user_id, self.session.device_id)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        if self.client is not None:
+            await self.client.close()
+
+    async def _checked_sync(self, sync: Awaitable[object]) -> None:
+        response = await sync
+        if isinstance(response, SyncError):
+            raise RuntimeError(f"{self.identity.user_id}: sync failed: {response.message}")
+
+    async def _set_displayname(self) -> None:
+        assert self.client is not None
+        current = await self.client.get_displayname()
+        if getattr(current, "displayname", None) != self.identity.displayname:
+            await self.client.set_displayname(self.identity.displayname)
+
+    async def _sync_forever(self) -> None:
+        assert self.client is not None
+        delay = 1.0
+        while True:
+            try:
+                await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS, full_state=True)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.log.exception("Sync loop failed; restarting in %.0f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
+    async def _answer_forever(self) -> None:
+        while True:
+            job = await self._work.get()
+            try:
+                await job()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.log.exception("A reply failed")
+
+    # Sync callbacks: they only enqueue.
+
+    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
+        if event.state_key != self.identity.user_id or event.membership != "invite":
+            return
+        if event.sender.split(":", 1)[-1] != self.domain:
+            self.log.info("Ignoring invite to %s from remote user %s", room.room_id, event.sender)
+            return
+        self._work.put_nowait(lambda: self._join(room.room_id, event.sender))
+
+    async def _on_member(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
+        joined_now = (
+            event.state_key == self.identity.user_id
+            and event.membership == "join"
+            and event.prev_membership == "invite"
+        )
+        if joined_now and self.greeting is not None and room.member_count <= 2:
+            greeting = self.greeting(self.language)
+            self._work.put_nowait(lambda: self._send(room.room_id, greeting, key=event.event_id))
+
+    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        if event.sender == self.identity.user_id:
+            return
+        self._work.put_nowait(lambda: self._answer(room, event))
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        if event.sender == self.identity.user_id:
+            return
+        self._work.put_nowait(lambda: self._explain_undecryptable(room, event))
+
+    # Work.
+
+    async def _join(self, room_id: str, inviter: str) -> None:
+        assert self.client is not None
+        self.log.info("Invited to %s by %s: joining", room_id, inviter)
+        await self.client.join(room_id)
+
+    async def _answer(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        parsed = parse_command(event.body)
+        language = self.language
+        if parsed is None:
+            if room.member_count > 2:
+                return  # Conversation in a group room: not for us.
+            reply = Reply(translate("command.not_a_command", language))
+        elif (command := self.registry.find(parsed.name)) is None:
+            reply = self.registry.unknown(parsed.name, language)
+        else:
+            context = CommandContext(event.sender, room.room_id, event.event_id, parsed.args,
+                                     language)
+            try:
+                reply = await command.handler(context)
+            except Exception:
+                self.log.exception("Command !%s from %s failed", parsed.name, event.sender)
+                reply = Reply(translate("command.failed", language))
+        await self._send(room.room_id, reply, key=event.event_id, in_reply_to=event.event_id)
+
+    async def _explain_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        assert self.client is not None
+        self.log.warning("Cannot decrypt %s from %s in %s (session %s)",
+                         event.event_id, event.sender, room.room_id, event.session_id)
+        with contextlib.suppress(LocalProtocolError):
+            await self.client.request_room_key(event)
+        await self._send(room.room_id, Reply(translate("decrypt.failed", self.language)),
+                         key=event.event_id, in_reply_to=event.event_id)
+
+    async def _send(
+        self, room_id: str, reply: Reply, *, key: str, in_reply_to: str | None = None
+    ) -> None:
+        """Send a notice. ``key`` names what it answers: the same key gives the same transaction
+        id, so re-answering an event after a crash does not post twice."""
+        assert self.client is not None
+        content: dict[str, object] = {"msgtype": "m.notice", "body": reply.body}
+        if reply.html:
+            content["format"] = "org.matrix.custom.html"
+            content["formatted_body"] = reply.html
+        if in_reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+        if self.client.should_query_keys:
+            with contextlib.suppress(LocalProtocolError):
+                await self.client.keys_query()
+        txn_id = "ral-" + hashlib.sha256(f"{room_id}|{key}".encode()).hexdigest()[:32]
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, tx_id=txn_id, ignore_unverified_devices=True
+        )
+        if not hasattr(response, "event_id"):
+            raise RuntimeError(f"sending to {room_id} failed: {response}")

@@ -1,0 +1,126 @@
+"""Declared bot commands: names (French first, then aliases), help line, handler.
+
+Help and "did you mean" suggestions are generated from the declarations; no command is parsed in an
+if-chain. Argument types come with later commands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from .i18n import Language, translate
+
+PREFIX = "!"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a bot answers: plain text, optionally HTML."""
+
+    body: str
+    html: str | None = None
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """Who asked what, where, in which language."""
+
+    sender: str
+    room_id: str
+    event_id: str
+    args: str
+    language: Language
+
+
+Handler = Callable[[CommandContext], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    names: tuple[str, ...]
+    help_key: str
+    handler: Handler
+    usage: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    name: str
+    args: str
+
+
+def normalise_name(name: str) -> str:
+    """Case- and accent-insensitive command names: ``!Créer`` finds ``!creer``."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def parse_command(body: str) -> ParsedCommand | None:
+    """``"!aide  foo"`` → ("aide", "foo"); None when the text is not a command."""
+    text = body.strip()
+    if not text.startswith(PREFIX):
+        return None
+    name, _, args = text[len(PREFIX):].strip().partition(" ")
+    return ParsedCommand(normalise_name(name), args.strip())
+
+
+@dataclass
+class CommandRegistry:
+    """The commands one bot answers."""
+
+    commands: list[Command] = field(default_factory=list)
+
+    def command(
+        self, *names: str, help_key: str, usage: str = ""
+    ) -> Callable[[Handler], Handler]:
+        """Declare a command: ``@registry.command("aide", "help", help_key="help.aide")``."""
+        def declare(handler: Handler) -> Handler:
+            normalised = tuple(normalise_name(n) for n in names)
+            clash = {n for n in normalised if self.find(n)}
+            if clash:
+                raise ValueError(f"command name(s) declared twice: {sorted(clash)}")
+            self.commands.append(Command(normalised, help_key, handler, usage))
+            return handler
+
+        return declare
+
+    def find(self, name: str) -> Command | None:
+        return next((c for c in self.commands if name in c.names), None)
+
+    def suggestion(self, name: str) -> str | None:
+        """The closest known command name, for a typo."""
+        known = [n for c in self.commands for n in c.names]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+        return PREFIX + close[0] if close else None
+
+    def help_text(self, language: Language) -> Reply:
+        lines = [translate("help.header", language)]
+        html = [f"<p>{translate('help.header', language)}</p><ul>"]
+        for command in self.commands:
+            aliases = " / ".join(PREFIX + n for n in command.names)
+            usage = f" {command.usage}" if command.usage else ""
+            description = translate(command.help_key, language)
+            lines.append(f"• {aliases}{usage} — {description}")
+            html.append(f"<li><code>{aliases}{usage}</code> — {description}</li>")
+        example = PREFIX + self.commands[0].name if self.commands else PREFIX
+        footer = translate("help.footer", language, example=example)
+        lines.append(footer)
+        html.append(f"</ul><p>{footer}</p>")
+        return Reply("\n".join(lines), "".join(html))
+
+    def unknown(self, name: str, language: Language) -> Reply:
+        if not name:
+            return Reply(translate("command.empty", language))
+        shown = PREFIX + name
+        suggestion = self.suggestion(name)
+        if suggestion:
+            return Reply(translate("command.unknown_suggest", language, command=shown,
+                                   suggestion=suggestion))
+        return Reply(translate("command.unknown", language, command=shown))

@@ -1,0 +1,100 @@
+"""The appservice program: config → database → migrations → web server → ping → inbox → ready."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from mautrix.appservice.state_store.asyncpg import PgASStateStore
+from mautrix.errors import MatrixError
+from mautrix.util.async_db import Database
+
+from ralliement.config import Config
+from ralliement.readiness import announce_ready
+
+from .appservice import DurableAppService
+from .db import create_database
+from .db.inbox import InboxRepository
+from .handlers import InviteHandler
+from .inbox import InboxProcessor
+
+log = logging.getLogger("bridge")
+
+
+class Bridge:
+    """The running appservice; ``start()`` then ``stop()``."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.db: Database = create_database(config.database.url)
+        self.inbox = InboxRepository(self.db)
+        self.state_store = PgASStateStore(self.db)
+        self.processor = InboxProcessor(self.inbox, handlers=[])
+        appservice = config.appservice
+        assert appservice.as_token and appservice.hs_token
+        self.az = DurableAppService(
+            server=config.homeserver.address,
+            domain=config.homeserver.domain,
+            as_token=appservice.as_token,
+            hs_token=appservice.hs_token,
+            bot_localpart=appservice.bot_localpart,
+            id=appservice.id,
+            state_store=self.state_store,
+            log=logging.getLogger("bridge.as"),
+            inbox=self.inbox,
+            on_stored=self.processor.wake,
+        )
+
+    async def start(self) -> None:
+        await self.db.start()
+        await self.state_store.upgrade_table.upgrade(self.db)
+        await self.az.start(host=self.config.appservice.hostname, port=self.config.appservice.port)
+        self.processor.handlers.extend(
+            [
+                self.state_store.update_state,
+                InviteHandler(self.az.intent, self.config.homeserver.domain),
+            ]
+        )
+        await self._wait_for_homeserver()
+        await self.az.intent.ensure_registered()
+        self.processor.start()
+        self.az.ready = True
+        log.info("Appservice ready on %s:%d", self.config.appservice.hostname,
+                 self.config.appservice.port)
+
+    async def _wait_for_homeserver(self, timeout: float = 60.0) -> None:
+        """Ping the homeserver through the appservice ping API until it answers.
+
+        A successful ping also makes Synapse retry pending transactions at once instead of after
+        its back-off. https://spec.matrix.org/v1.16/application-service-api/#pinging
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            try:
+                duration = await self.az.ping_self()
+                log.info("Homeserver reached the appservice in %d ms", duration)
+                return
+            except (MatrixError, OSError) as error:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise RuntimeError(
+                        f"The homeserver at {self.config.homeserver.address} could not reach the "
+                        f"appservice at {self.config.appservice.address}: {error}"
+                    ) from error
+                log.warning("Homeserver ping failed (%s), retrying", error)
+                await asyncio.sleep(1)
+
+    async def stop(self) -> None:
+        await self.processor.stop()
+        await self.az.stop()
+        await self.db.stop()
+
+
+async def run_bridge(config: Config, stop: asyncio.Event) -> None:
+    """Run the appservice until ``stop`` is set."""
+    bridge = Bridge(config)
+    await bridge.start()
+    announce_ready("bridge", bot=bridge.az.bot_mxid, address=config.appservice.address)
+    try:
+        await stop.wait()
+    finally:
+        await bridge.stop()

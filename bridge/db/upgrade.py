@@ -1,0 +1,45 @@
+"""Schema migrations, one numbered step per change. Never edit a step that has shipped."""
+
+from __future__ import annotations
+
+from mautrix.util.async_db import Connection, Scheme, UpgradeTable
+
+upgrade_table = UpgradeTable(version_table_name="ralliement_version", database_name="Ralliement")
+
+
+@upgrade_table.register(description="Appservice inbox: seen transactions and durable events")
+async def upgrade_v1(conn: Connection, scheme: Scheme) -> None:
+    if scheme in (Scheme.POSTGRES, Scheme.COCKROACH):
+        sequence = "BIGINT GENERATED ALWAYS AS IDENTITY"
+    else:
+        sequence = "INTEGER"  # a SQLite INTEGER PRIMARY KEY is the rowid: increasing, never reused
+    await conn.execute(
+        """
+        CREATE TABLE as_transaction (
+            txn_id       TEXT PRIMARY KEY,
+            event_count  INTEGER NOT NULL,
+            received_at  BIGINT NOT NULL
+        )
+        """
+    )
+    await conn.execute(
+        f"""
+        CREATE TABLE inbox_event (
+            seq           {sequence} PRIMARY KEY,
+            event_id      TEXT NOT NULL UNIQUE,
+            room_id       TEXT NOT NULL,
+            event_type    TEXT NOT NULL,
+            sender        TEXT NOT NULL,
+            content       TEXT NOT NULL,
+            received_at   BIGINT NOT NULL,
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            next_try_at   BIGINT NOT NULL DEFAULT 0,
+            last_error    TEXT,
+            processed_at  BIGINT,
+            failed_at     BIGINT
+        )
+        """
+    )
+    await conn.execute(
+        "CREATE INDEX inbox_event_pending_idx ON inbox_event (processed_at, failed_at, seq)"
+    )

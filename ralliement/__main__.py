@@ -1,0 +1,3 @@
+from ralliement.cli import main
+
+main()
