@@ -1,0 +1,331 @@
+"""Declarative schema of the configuration file, and the typed result of loading it.
+
+Every setting is declared once, on the dataclass field that holds its value, with
+:func:`setting`: its default, its check, how it is normalised, whether it is a secret,
+and a short description of what a good value looks like (used in error messages).
+The loader in :mod:`ralliement.config` walks these dataclasses; it knows no key by name.
+
+Rules that involve several keys are the :data:`CROSS_CHECKS`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mautrix.types import UserID
+
+from ralliement.config_checks import (
+    LANGUAGES,
+    LOG_LEVELS,
+    PICKLE_KEY_MIN_LENGTH,
+    Check,
+    Normalise,
+    check_database_url,
+    check_hostname,
+    check_http_url,
+    check_language,
+    check_localpart,
+    check_log_level,
+    check_logger_levels,
+    check_path,
+    check_pickle_key,
+    check_port,
+    check_registration_id,
+    check_server_name,
+    check_timezone,
+    in_config_folder,
+    lower,
+    normalise_database_url,
+    show_value,
+    strip_trailing_slash,
+    upper,
+    upper_levels,
+)
+
+#: The bots Ralliement runs; each has a section ``bots.<name>``. Add new bots here.
+BOT_NAMES: tuple[str, ...] = ("welcome",)
+
+_SPEC = "ralliement.setting"
+_SECTIONS = "ralliement.named_sections"
+
+
+class _Marker(enum.Enum):
+    REQUIRED = "required"
+
+
+#: Default of a setting that must be written in the file.
+REQUIRED = _Marker.REQUIRED
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one setting is read from the file.
+
+    Attributes:
+        help: What a good value looks like, as a noun phrase ("a port number from 1 to
+            65535"); error messages end with "set it to <help>".
+        default: The value used when the key is absent, or :data:`REQUIRED`.
+        check: Validation of the value, once it has the right type.
+        normalise: Conversion of the checked value to the stored form.
+        secret: The value is never shown in an error message.
+        placeholder: Values such as "CHANGE_ME" are rejected (always true for secrets).
+    """
+
+    help: str
+    default: object = REQUIRED
+    check: Check | None = None
+    normalise: Normalise | None = None
+    secret: bool = False
+    placeholder: bool = False
+
+
+def setting(
+    help: str,
+    *,
+    default: object = REQUIRED,
+    check: Check | None = None,
+    normalise: Normalise | None = None,
+    secret: bool = False,
+    placeholder: bool = False,
+) -> Any:
+    """Declares a dataclass field as a setting read from the configuration file."""
+    spec = Spec(help, default, check, normalise, secret, placeholder or secret)
+    return field(repr=not secret, metadata={_SPEC: spec})
+
+
+def named_sections(names: tuple[str, ...]) -> Any:
+    """Declares a ``dict[str, SomeSection]`` field filled from the sub-sections ``names``."""
+    return field(metadata={_SECTIONS: names})
+
+
+def spec_of(metadata: Any) -> Spec | None:
+    """The :class:`Spec` of a dataclass field, from its metadata, if it is a setting."""
+    spec = metadata.get(_SPEC)
+    return spec if isinstance(spec, Spec) else None
+
+
+def section_names_of(metadata: Any) -> tuple[str, ...] | None:
+    """The sub-section names of a field declared with :func:`named_sections`."""
+    names = metadata.get(_SECTIONS)
+    return names if isinstance(names, tuple) else None
+
+
+_LEVELS_HELP = "one of " + ", ".join(LOG_LEVELS)
+
+
+# --- Sections -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeserverConfig:
+    """Section ``homeserver``: the Matrix homeserver the bridge and the bots talk to."""
+
+    address: str = setting(
+        "the http(s) URL of the homeserver's client-server API, e.g. http://127.0.0.1:8008",
+        check=check_http_url,
+        normalise=strip_trailing_slash,
+        placeholder=True,
+    )
+    domain: str = setting(
+        "the homeserver's server_name, without scheme or slash, e.g. example.org",
+        check=check_server_name,
+        placeholder=True,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppserviceConfig:
+    """Section ``appservice``: the application service, and its tokens.
+
+    ``as_token`` and ``hs_token`` are not written in the configuration file: they come
+    from the registration file, or from ``RALLIEMENT_AS_TOKEN`` / ``RALLIEMENT_HS_TOKEN``.
+    They are None only when the configuration was loaded without the registration.
+    """
+
+    id: str = setting(
+        "a registration id made of a-z, 0-9, '_', '.' and '-', e.g. ralliement",
+        check=check_registration_id,
+    )
+    address: str = setting(
+        "the http(s) URL where the homeserver reaches the appservice, e.g. http://127.0.0.1:29330",
+        check=check_http_url,
+        normalise=strip_trailing_slash,
+        placeholder=True,
+    )
+    hostname: str = setting(
+        "the address to listen on, e.g. 127.0.0.1 or 0.0.0.0", check=check_hostname
+    )
+    port: int = setting("a port number from 1 to 65535, e.g. 29330", check=check_port)
+    bot_localpart: str = setting(
+        "a Matrix localpart made of a-z, 0-9 and . _ = - / +, e.g. ralliement",
+        check=check_localpart,
+    )
+    user_prefix: str = setting(
+        "a Matrix localpart prefix made of a-z, 0-9 and . _ = - / +, e.g. ralliement_",
+        check=check_localpart,
+    )
+    registration: Path = setting(  # noqa: RUF009 (returns dataclasses.field)
+        "the registration file's path, relative to the config folder, e.g. registration.yaml",
+        default="registration.yaml",
+        check=check_path,
+        normalise=in_config_folder,
+    )
+    as_token: str | None = field(default=None, repr=False)
+    hs_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseConfig:
+    """Section ``database``."""
+
+    url: str = setting(
+        "sqlite:PATH (relative to the config folder) or postgres://user:password@host/database",
+        check=check_database_url,
+        normalise=normalise_database_url,
+        placeholder=True,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class BotConfig:
+    """Section ``bots.<name>``: one bot user of the appservice."""
+
+    enabled: bool = setting("true or false", default=True)
+    localpart: str = setting(
+        "the bot's Matrix localpart, starting with appservice.user_prefix, "
+        "e.g. ralliement_bienvenue",
+        check=check_localpart,
+    )
+    displayname: str = setting("the bot's display name, e.g. Ralliement", default="Ralliement")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BotsConfig:
+    """Section ``bots``: what all bots share, and one sub-section per bot."""
+
+    store_dir: Path = setting(  # noqa: RUF009 (returns dataclasses.field)
+        "a folder for the bots' E2EE stores, relative to the config folder, e.g. bots",
+        check=check_path,
+        normalise=in_config_folder,
+    )
+    pickle_key: str = setting(
+        f"a random secret of at least {PICKLE_KEY_MIN_LENGTH} characters, e.g. the output "
+        "of `openssl rand -hex 32`, best given as ${RALLIEMENT_PICKLE_KEY}",
+        check=check_pickle_key,
+        secret=True,
+    )
+    bots: dict[str, BotConfig] = named_sections(BOT_NAMES)  # noqa: RUF009 (returns dataclasses.field)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocaleConfig:
+    """Section ``locale``: language and time zone of the bots' messages."""
+
+    language: str = setting(
+        "one of " + ", ".join(LANGUAGES), default="fr", check=check_language, normalise=lower
+    )
+    timezone: str = setting(
+        "an IANA time zone name, e.g. Europe/Paris", default="Europe/Paris", check=check_timezone
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone as a :class:`zoneinfo.ZoneInfo`."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoggingConfig:
+    """Section ``logging``: the root level, and per-logger overrides."""
+
+    level: str = setting(_LEVELS_HELP, default="INFO", check=check_log_level, normalise=upper)
+    loggers: dict[str, str] = setting(  # noqa: RUF009 (returns dataclasses.field)
+        f"a mapping of logger name to level ({_LEVELS_HELP}), e.g. {{bridge.as: DEBUG}}",
+        default={},
+        check=check_logger_levels,
+        normalise=upper_levels,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """The whole configuration, validated and normalised.
+
+    Attributes:
+        path: Absolute path of the configuration file.
+    """
+
+    path: Path
+    homeserver: HomeserverConfig
+    appservice: AppserviceConfig
+    database: DatabaseConfig
+    bots: BotsConfig
+    locale: LocaleConfig
+    logging: LoggingConfig
+
+    def bot_user_id(self, name: str) -> UserID:
+        """The Matrix user ID of a bot.
+
+        Args:
+            name: A bot name from :data:`BOT_NAMES`, e.g. "welcome".
+
+        Raises:
+            KeyError: ``name`` is not a known bot.
+        """
+        return UserID(f"@{self.bots.bots[name].localpart}:{self.homeserver.domain}")
+
+    @property
+    def appservice_bot_user_id(self) -> UserID:
+        """The user ID of the appservice's own bot (the registration's sender_localpart)."""
+        return UserID(f"@{self.appservice.bot_localpart}:{self.homeserver.domain}")
+
+
+# --- Rules across keys --------------------------------------------------------------
+
+
+def _prefix_not_of_sender(config: Config) -> str | None:
+    prefix, sender = config.appservice.user_prefix, config.appservice.bot_localpart
+    if not sender.startswith(prefix):
+        return None
+    return (
+        f"`appservice.user_prefix` ({show_value(prefix)}) is a prefix of "
+        f"`appservice.bot_localpart` ({show_value(sender)}), so the appservice bot would fall "
+        f"in the bots' namespace — choose a prefix it does not start with, e.g. {sender}_"
+    )
+
+
+def _bots_in_namespace(config: Config) -> str | None:
+    prefix = config.appservice.user_prefix
+    for name, bot in config.bots.bots.items():
+        if not bot.localpart.startswith(prefix):
+            return (
+                f"`bots.{name}.localpart` ({show_value(bot.localpart)}) must start with "
+                f"`appservice.user_prefix` ({show_value(prefix)}) — rename it, "
+                f"e.g. {prefix}{bot.localpart}"
+            )
+    return None
+
+
+def _distinct_bot_users(config: Config) -> str | None:
+    seen: dict[str, str] = {}
+    for name, bot in config.bots.bots.items():
+        if bot.localpart in seen:
+            return (
+                f"`bots.{name}.localpart` ({show_value(bot.localpart)}) is already used by "
+                f"`bots.{seen[bot.localpart]}.localpart` — give each bot its own localpart"
+            )
+        seen[bot.localpart] = name
+    return None
+
+
+#: Rules involving several keys: each returns the whole error text, or None.
+CROSS_CHECKS: tuple[Callable[[Config], str | None], ...] = (
+    _prefix_not_of_sender,
+    _bots_in_namespace,
+    _distinct_bot_users,
+)
