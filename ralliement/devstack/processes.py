@@ -30,6 +30,7 @@ class Component:
 
     async def start(self, timeout: float = 120.0) -> dict[str, Any]:
         """Start the child and wait for its ready line; returns the details it announced."""
+        self._ready.clear()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log_file = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child process
         self.process = await asyncio.create_subprocess_exec(
@@ -76,12 +77,13 @@ class Component:
         assert self.process is not None
         return await self.process.wait()
 
-    async def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM, then SIGKILL if it does not stop in time."""
+    async def stop(self, timeout: float = 15.0, *, kill: bool = False) -> None:
+        """SIGTERM (or SIGKILL at once with ``kill``, as a crash would), then SIGKILL if it does
+        not stop in time."""
         process = self.process
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGTERM)
+                process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
             try:
                 await asyncio.wait_for(process.wait(), timeout)
             except TimeoutError:

@@ -156,6 +156,15 @@ class DevStack:
         )
         return self.info
 
+    def component(self, name: str) -> Component:
+        return next(c for c in self.components if c.name == name)
+
+    async def restart(self, name: str, *, crash: bool = False) -> None:
+        """Stop one component (SIGKILL with ``crash``) and start it again on the same data."""
+        component = self.component(name)
+        await component.stop(kill=crash)
+        await component.start()
+
     async def wait_for_exit(self) -> str:
         """Wait until any part stops by itself; returns its name."""
         waits = {asyncio.create_task(c.wait()): c.name for c in self.components}

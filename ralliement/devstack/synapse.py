@@ -27,12 +27,11 @@ log = logging.getLogger("ralliement.devstack.synapse")
 # Generous limits: the dev homeserver serves one developer or one test session, and the bots and
 # benchmarks legitimately burst. Production homeservers keep their own limits.
 _UNLIMITED = {"per_second": 10_000, "burst_count": 100_000}
-_RATE_LIMIT_KEYS = (
+# Flat limits, and those split by sub-key (``rc_login.account``...). A flat value given to a split
+# key is silently ignored by Synapse, so both shapes are spelled out.
+_FLAT_RATE_LIMITS = (
     "rc_message",
     "rc_registration",
-    "rc_joins",
-    "rc_invites",
-    "rc_login",
     "rc_admin_redaction",
     "rc_key_requests",
     "rc_room_creation",
@@ -44,6 +43,19 @@ _RATE_LIMIT_KEYS = (
     "rc_reports",
     "rc_user_directory",
 )
+_SPLIT_RATE_LIMITS = {
+    "rc_login": ("address", "account", "failed_attempts"),
+    "rc_joins": ("local", "remote"),
+    "rc_invites": ("per_room", "per_user", "per_issuer"),
+}
+
+
+def _rate_limits() -> dict[str, Any]:
+    limits: dict[str, Any] = {key: dict(_UNLIMITED) for key in _FLAT_RATE_LIMITS}
+    for key, parts in _SPLIT_RATE_LIMITS.items():
+        limits[key] = {part: dict(_UNLIMITED) for part in parts}
+    limits["rc_federation"] = {"window_size": 1000, "sleep_limit": 10_000, "reject_limit": 10_000}
+    return limits
 
 
 @dataclass(frozen=True)
@@ -143,8 +155,7 @@ def write_synapse_config(
         "url_preview_enabled": False,
         "presence": {"enabled": False},
         "app_service_config_files": [str(p.resolve()) for p in appservice_registrations],
-        **{key: dict(_UNLIMITED) for key in _RATE_LIMIT_KEYS},
-        "rc_federation": {"window_size": 1000, "sleep_limit": 10_000, "reject_limit": 10_000},
+        **_rate_limits(),
     }
     setup.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     return setup
