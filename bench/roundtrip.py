@@ -11,10 +11,11 @@ temp folder, on free ports):
 
 * the welcome bot, asked ``!aide``: our runtime — sync callback, work queue, command parsing,
   registry, i18n, help text, our reply path (key query, idempotent transaction id);
-* a bare echo bot: a plain matrix-nio ``AsyncClient`` with encryption, logged in with a password,
-  its own store, no command layer, no cross-signing, which answers every ``m.text`` from its sync
-  callback with an ``m.notice`` echo carrying the same ``m.in_reply_to`` (after the one crypto
-  chore any bot needs before sending: a key query when device lists changed).
+* a bare echo bot (``bench/echo_bot.py``): a plain matrix-nio ``AsyncClient`` with encryption,
+  logged in with a password, its own store, no command layer, no cross-signing, which answers
+  every ``m.text`` from its sync callback with an ``m.notice`` echo carrying the same
+  ``m.in_reply_to`` (after the one crypto chore any bot needs before sending: a key query when
+  device lists changed).
 
 Same homeserver, same client library, same encryption, same user, same reply matching: what the
 baseline lacks is exactly our runtime, so the gap between the two series is its cost. The
@@ -40,42 +41,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
-import math
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from nio import (
-    AsyncClient,
-    AsyncClientConfig,
-    InviteMemberEvent,
-    LocalProtocolError,
-    LoginResponse,
-    MatrixRoom,
-    RoomMessageText,
-    RoomSendResponse,
-)
 
 from ralliement.devstack.accounts import register_user
 from ralliement.devstack.stack import DevStack, free_port
 from tests.support.matrix_user import MatrixUser, Received
 
+from .echo_bot import EchoBot, EchoBotError
+from .figures import Sample, Series, json_line, table
+
 log = logging.getLogger("bench.roundtrip")
 
 PASSWORD = "bench horse battery staple"
-SYNC_TIMEOUT_MS = 30_000  # The same long poll as our bots (bots/client.py).
 SETUP_TIMEOUT = 60.0
 MAX_CONSECUTIVE_FAILURES = 3
-SLOWEST_SHOWN = 5
 
 
 class BenchError(RuntimeError):
@@ -84,156 +70,6 @@ class BenchError(RuntimeError):
 
 class ExchangeFailed(RuntimeError):
     """One exchange got no usable reply in time."""
-
-
-class EchoBot:
-    """The baseline: the least a matrix-nio E2EE bot does to answer a message with a reply."""
-
-    def __init__(self, homeserver: str, user_id: str, store_dir: Path) -> None:
-        store_dir.mkdir(parents=True, exist_ok=True)
-        self.client = AsyncClient(
-            homeserver,
-            user_id,
-            store_path=str(store_dir),
-            config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True),
-        )
-        self.errors: list[str] = []
-        self._sync: asyncio.Task[None] | None = None
-
-    @property
-    def user_id(self) -> str:
-        return str(self.client.user_id)
-
-    async def start(self, password: str) -> None:
-        response = await self.client.login(password, device_name="bench echo bot")
-        if not isinstance(response, LoginResponse):
-            raise BenchError(f"echo bot: login failed: {response}")
-        if self.client.should_upload_keys:
-            await self.client.keys_upload()
-        await self.client.sync(timeout=0, full_state=True)
-        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
-        self.client.add_event_callback(self._on_text, RoomMessageText)
-        self._sync = asyncio.create_task(self._sync_forever(), name="bench-echo-sync")
-
-    async def close(self) -> None:
-        try:
-            if self._sync is not None:
-                self._sync.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await self._sync
-                self._sync = None
-        finally:
-            await self.client.close()
-
-    async def _sync_forever(self) -> None:
-        try:
-            await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
-        except Exception as error:
-            self.errors.append(f"sync loop died: {error!r}")
-            log.exception("Echo bot %s: sync loop died", self.user_id)
-            raise
-
-    # Callbacks run inside the sync loop: an exception there would end it, so none escapes.
-
-    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
-        if event.state_key != self.user_id or event.membership != "invite":
-            return
-        try:
-            await self.client.join(room.room_id)
-        except Exception as error:
-            self.errors.append(f"joining {room.room_id} failed: {error!r}")
-
-    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
-        if event.sender == self.user_id:
-            return
-        content = {
-            "msgtype": "m.notice",
-            "body": event.body,
-            "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}},
-        }
-        response: object
-        try:
-            if self.client.should_query_keys:
-                with contextlib.suppress(LocalProtocolError):
-                    await self.client.keys_query()
-            response = await self.client.room_send(
-                room.room_id, "m.room.message", content, ignore_unverified_devices=True
-            )
-        except Exception as error:
-            response = error
-        if not isinstance(response, RoomSendResponse):
-            self.errors.append(f"echo of {event.event_id} failed: {response!r}")
-
-
-# Figures.
-
-
-def nearest_rank(ordered: Sequence[float], percent: float) -> float:
-    """The nearest-rank percentile of an already sorted, non-empty sequence."""
-    rank = max(1, math.ceil(percent / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Milliseconds."""
-
-    n: int
-    p50: float
-    p95: float
-    max: float
-    mean: float
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Summary | None:
-        if not values:
-            return None
-        ordered = sorted(values)
-        return cls(
-            n=len(ordered),
-            p50=nearest_rank(ordered, 50),
-            p95=nearest_rank(ordered, 95),
-            max=ordered[-1],
-            mean=statistics.fmean(ordered),
-        )
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "n": self.n,
-            "p50": round(self.p50, 2),
-            "p95": round(self.p95, 2),
-            "max": round(self.max, 2),
-            "mean": round(self.mean, 2),
-        }
-
-
-@dataclass(frozen=True)
-class Sample:
-    number: int  # 1-based among the counted exchanges
-    total_ms: float
-    bot_side_ms: float | None
-
-
-@dataclass
-class Series:
-    """One bot's exchanges."""
-
-    key: str
-    label: str
-    bot: str
-    room_id: str
-    body: str
-    samples: list[Sample] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-    def total(self) -> Summary | None:
-        return Summary.of([s.total_ms for s in self.samples])
-
-    def bot_side(self) -> Summary | None:
-        return Summary.of([s.bot_side_ms for s in self.samples if s.bot_side_ms is not None])
-
-    def slowest(self) -> list[Sample]:
-        return sorted(self.samples, key=lambda s: s.total_ms, reverse=True)[:SLOWEST_SHOWN]
 
 
 # The exchanges.
@@ -393,78 +229,6 @@ async def run(n: int, warmup: int, limit: float, keep: bool) -> list[Series]:
             progress(f"data folder kept: {data_dir} (logs in {data_dir / 'stack' / 'logs'})")
 
 
-# Output.
-
-
-def _cell(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
-
-
-def table(series: list[Series], n: int, warmup: int) -> str:
-    head = (
-        f"{'':<20}{'N':>5}{'p50':>9}{'p95':>9}{'max':>9}{'mean':>9}   "
-        f"bot side: {'p50':>6}{'p95':>7}{'max':>7}"
-    )
-    lines = [
-        "Round trip over E2EE: start of send → decrypted reply received, in ms",
-        f"{warmup} warm-up exchanges per bot not counted; bots interleaved; "
-        "percentiles: nearest rank",
-        head,
-    ]
-    for one in series:
-        total, side = one.total(), one.bot_side()
-        n_done = total.n if total else 0
-        p50, p95, top, mean = (
-            (total.p50, total.p95, total.max, total.mean) if total else (None,) * 4
-        )
-        s50, s95, stop = (side.p50, side.p95, side.max) if side else (None,) * 3
-        failed = f"   ({len(one.failures)} failed)" if one.failures else ""
-        lines.append(
-            f"{one.label:<20}{n_done:>5}{_cell(p50):>9}{_cell(p95):>9}{_cell(top):>9}"
-            f"{_cell(mean):>9}   {'':>10}{_cell(s50):>6}{_cell(s95):>7}{_cell(stop):>7}{failed}"
-        )
-    ratios = _ratios(series)
-    if ratios:
-        lines.append(f"welcome / echo: p50 ×{ratios['p50']:.2f}, p95 ×{ratios['p95']:.2f}")
-    for one in series:
-        shown = ", ".join(
-            f"#{s.number} {s.total_ms:.0f}"
-            + (f" (bot {s.bot_side_ms:.0f})" if s.bot_side_ms is not None else "")
-            for s in one.slowest()
-        )
-        lines.append(f"slowest {one.label}: {shown or '—'}")
-    return "\n".join(lines)
-
-
-def _ratios(series: list[Series]) -> dict[str, float] | None:
-    by_key = {one.key: one.total() for one in series}
-    welcome, echo = by_key.get("welcome"), by_key.get("echo")
-    if welcome is None or echo is None:
-        return None
-    return {"p50": welcome.p50 / echo.p50, "p95": welcome.p95 / echo.p95}
-
-
-def json_line(series: list[Series], n: int, warmup: int) -> str:
-    figures: dict[str, Any] = {
-        "unit": "ms",
-        "n": n,
-        "warmup": warmup,
-        "order": "interleaved",
-        "percentiles": "nearest-rank",
-    }
-    for one in series:
-        total, side = one.total(), one.bot_side()
-        figures[one.key] = {
-            "label": one.label,
-            **(total.as_dict() if total else {"n": 0}),
-            "bot_side": side.as_dict() if side else None,
-            "failed": len(one.failures),
-        }
-    ratios = _ratios(series)
-    figures["ratio"] = {k: round(v, 3) for k, v in ratios.items()} if ratios else None
-    return json.dumps(figures, ensure_ascii=False)
-
-
 # Entry point.
 
 
@@ -496,7 +260,7 @@ async def _main(args: argparse.Namespace) -> int:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     try:
         series = await run(args.n, args.warmup, args.timeout, args.keep)
-    except BenchError as error:
+    except (BenchError, EchoBotError) as error:
         print(f"bench.roundtrip: {error}", file=sys.stderr)
         return 1
     print(table(series, args.n, args.warmup))
