@@ -206,8 +206,9 @@ class BotClient:
         elif (command := self.registry.find(parsed.name)) is None:
             reply = self.registry.unknown(parsed.name, language)
         else:
-            context = CommandContext(event.sender, room.room_id, event.event_id, parsed.args,
-                                     language)
+            context = CommandContext(
+                event.sender, room.room_id, event.event_id, parsed.args, language
+            )
             try:
                 reply = await command.handler(context)
             except Exception:
@@ -217,12 +218,21 @@ class BotClient:
 
     async def _explain_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         assert self.client is not None
-        self.log.warning("Cannot decrypt %s from %s in %s (session %s)",
-                         event.event_id, event.sender, room.room_id, event.session_id)
+        self.log.warning(
+            "Cannot decrypt %s from %s in %s (session %s)",
+            event.event_id,
+            event.sender,
+            room.room_id,
+            event.session_id,
+        )
         with contextlib.suppress(LocalProtocolError):
             await self.client.request_room_key(event)
-        await self._send(room.room_id, Reply(translate("decrypt.failed", self.language)),
-                         key=event.event_id, in_reply_to=event.event_id)
+        await self._send(
+            room.room_id,
+            Reply(translate("decrypt.failed", self.language)),
+            key=event.event_id,
+            in_reply_to=event.event_id,
+        )
 
     async def _send(
         self, room_id: str, reply: Reply, *, key: str, in_reply_to: str | None = None

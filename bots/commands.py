@@ -67,7 +67,7 @@ def parse_command(body: str) -> ParsedCommand | None:
     text = body.strip()
     if not text.startswith(PREFIX):
         return None
-    name, _, args = text[len(PREFIX):].strip().partition(" ")
+    name, _, args = text[len(PREFIX) :].strip().partition(" ")
     return ParsedCommand(normalise_name(name), args.strip())
 
 
@@ -77,10 +77,9 @@ class CommandRegistry:
 
     commands: list[Command] = field(default_factory=list)
 
-    def command(
-        self, *names: str, help_key: str, usage: str = ""
-    ) -> Callable[[Handler], Handler]:
+    def command(self, *names: str, help_key: str, usage: str = "") -> Callable[[Handler], Handler]:
         """Declare a command: ``@registry.command("aide", "help", help_key="help.aide")``."""
+
         def declare(handler: Handler) -> Handler:
             normalised = tuple(normalise_name(n) for n in names)
             clash = {n for n in normalised if self.find(n)}
@@ -121,6 +120,7 @@ class CommandRegistry:
         shown = PREFIX + name
         suggestion = self.suggestion(name)
         if suggestion:
-            return Reply(translate("command.unknown_suggest", language, command=shown,
-                                   suggestion=suggestion))
+            return Reply(
+                translate("command.unknown_suggest", language, command=shown, suggestion=suggestion)
+            )
         return Reply(translate("command.unknown", language, command=shown))

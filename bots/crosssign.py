@@ -68,14 +68,18 @@ class CrossSigningKeys:
         return keys
 
     def by_usage(self, usage: str) -> SigningKey:
-        return {"master": self.master, "self_signing": self.self_signing,
-                "user_signing": self.user_signing}[usage]
+        return {
+            "master": self.master,
+            "self_signing": self.self_signing,
+            "user_signing": self.user_signing,
+        }[usage]
 
     def public_key(self, usage: str) -> str:
         return _public(self.by_usage(usage))
 
     def signing_key_objects(self, user_id: str) -> dict[str, Any]:
         """The body of ``/keys/device_signing/upload``: the three public keys, signed."""
+
         def key_object(usage: str) -> dict[str, Any]:
             public = self.public_key(usage)
             return {"user_id": user_id, "usage": [usage], "keys": {f"ed25519:{public}": public}}
@@ -118,8 +122,10 @@ async def ensure_cross_signed(
     if uploaded:
         # As the appservice: Synapse asks no interactive auth, even when replacing keys.
         await api.request(
-            "POST", "/_matrix/client/v3/keys/device_signing/upload",
-            keys.signing_key_objects(user_id), as_user=user_id,
+            "POST",
+            "/_matrix/client/v3/keys/device_signing/upload",
+            keys.signing_key_objects(user_id),
+            as_user=user_id,
         )
         log.info("%s: published cross-signing keys (master %s)", user_id, master_public)
 
@@ -131,7 +137,8 @@ async def ensure_cross_signed(
     if already_signed and not uploaded:
         return CrossSigningOutcome(uploaded_identity=False, signed_device=False)
     result = await api.request(
-        "POST", "/_matrix/client/v3/keys/signatures/upload",
+        "POST",
+        "/_matrix/client/v3/keys/signatures/upload",
         {user_id: {device_id: keys.sign_device(user_id, device)}},
         access_token=access_token,
     )

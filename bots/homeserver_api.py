@@ -63,8 +63,11 @@ class HomeserverAPI:
             await self.request(
                 "POST",
                 "/_matrix/client/v3/register",
-                {"type": "m.login.application_service", "username": localpart,
-                 "inhibit_login": True},
+                {
+                    "type": "m.login.application_service",
+                    "username": localpart,
+                    "inhibit_login": True,
+                },
             )
             log.info("Registered bot user %s", localpart)
         except HomeserverError as error:
@@ -86,15 +89,19 @@ class HomeserverAPI:
         return data["access_token"], data["device_id"]
 
     async def whoami(self, access_token: str) -> dict[str, Any]:
-        return await self.request("GET", "/_matrix/client/v3/account/whoami",
-                                  access_token=access_token)
+        return await self.request(
+            "GET", "/_matrix/client/v3/account/whoami", access_token=access_token
+        )
 
     async def delete_device(self, user_id: str, device_id: str) -> None:
-        await self.request("DELETE", f"/_matrix/client/v3/devices/{quote(device_id)}", {},
-                           as_user=user_id)
+        await self.request(
+            "DELETE", f"/_matrix/client/v3/devices/{quote(device_id)}", {}, as_user=user_id
+        )
 
     async def query_keys(self, user_id: str, access_token: str) -> dict[str, Any]:
         return await self.request(
-            "POST", "/_matrix/client/v3/keys/query", {"device_keys": {user_id: []}},
+            "POST",
+            "/_matrix/client/v3/keys/query",
+            {"device_keys": {user_id: []}},
             access_token=access_token,
         )

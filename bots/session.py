@@ -67,12 +67,16 @@ async def open_device_session(
     saved = folder.load_session()
     if saved is not None and saved.user_id == user_id:
         if not folder.crypto_store_file(saved).exists():
-            log.warning("%s: crypto store of device %s is missing; using a new device",
-                        user_id, saved.device_id)
+            log.warning(
+                "%s: crypto store of device %s is missing; using a new device",
+                user_id,
+                saved.device_id,
+            )
             await _retire(api, saved)
         elif not await _token_works(api, saved):
-            log.warning("%s: device %s was logged out; using a new device",
-                        user_id, saved.device_id)
+            log.warning(
+                "%s: device %s was logged out; using a new device", user_id, saved.device_id
+            )
         else:
             return saved
     device_id = "RALLIEMENT" + secrets.token_hex(4).upper()
@@ -98,5 +102,6 @@ async def _retire(api: HomeserverAPI, session: DeviceSession) -> None:
     try:
         await api.delete_device(session.user_id, session.device_id)
     except HomeserverError as error:
-        log.warning("%s: could not delete stale device %s: %s",
-                    session.user_id, session.device_id, error)
+        log.warning(
+            "%s: could not delete stale device %s: %s", session.user_id, session.device_id, error
+        )

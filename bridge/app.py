@@ -59,8 +59,11 @@ class Bridge:
         await self.az.intent.ensure_registered()
         self.processor.start()
         self.az.ready = True
-        log.info("Appservice ready on %s:%d", self.config.appservice.hostname,
-                 self.config.appservice.port)
+        log.info(
+            "Appservice ready on %s:%d",
+            self.config.appservice.hostname,
+            self.config.appservice.port,
+        )
 
     async def _wait_for_homeserver(self, timeout: float = 60.0) -> None:
         """Ping the homeserver through the appservice ping API until it answers.

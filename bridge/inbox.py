@@ -8,6 +8,7 @@ nothing is silently dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -42,10 +43,8 @@ class InboxProcessor:
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     async def _run(self) -> None:
@@ -60,11 +59,9 @@ class InboxProcessor:
                 continue
             self.idle.set()
             self._wakeup.clear()
-            try:
-                # Wake up on new events, or periodically for events waiting for a retry.
+            # Wake up on new events, or periodically for events waiting for a retry.
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=RETRY_BASE_MS / 1000)
-            except TimeoutError:
-                pass
             self.idle.clear()
 
     async def process_pending(self) -> int:

@@ -25,11 +25,18 @@ def _parser() -> argparse.ArgumentParser:
     up = commands.add_parser(
         "up", help="run Synapse + appservice + bots locally (SQLite), until Ctrl-C"
     )
-    up.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
-                    help="data folder (default: ./.ralliement); reused when it exists")
+    up.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="data folder (default: ./.ralliement); reused when it exists",
+    )
     up.add_argument("--port", type=int, help="homeserver port (default 8008, or the last one)")
-    up.add_argument("--json", action="store_true",
-                    help="also print one JSON line with the homeserver and bots when ready")
+    up.add_argument(
+        "--json",
+        action="store_true",
+        help="also print one JSON line with the homeserver and bots when ready",
+    )
 
     user = commands.add_parser("user", help="accounts on the dev homeserver")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -45,13 +52,25 @@ def _parser() -> argparse.ArgumentParser:
         ("bots", "run the E2EE bots"),
     ):
         sub = commands.add_parser(name, help=text)
-        sub.add_argument("-c", "--config", type=Path, default=Path("config.yaml"),
-                         help="configuration file (default: ./config.yaml)")
+        sub.add_argument(
+            "-c",
+            "--config",
+            type=Path,
+            default=Path("config.yaml"),
+            help="configuration file (default: ./config.yaml)",
+        )
         if name == "generate-registration":
-            sub.add_argument("-o", "--output", type=Path,
-                             help="where to write it (default: appservice.registration)")
-            sub.add_argument("--new-tokens", action="store_true",
-                             help="replace the tokens (the homeserver must reload the file)")
+            sub.add_argument(
+                "-o",
+                "--output",
+                type=Path,
+                help="where to write it (default: appservice.registration)",
+            )
+            sub.add_argument(
+                "--new-tokens",
+                action="store_true",
+                help="replace the tokens (the homeserver must reload the file)",
+            )
     return parser
 
 
@@ -82,8 +101,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         config = load_config(args.config, require_registration=False)
         output = args.output or config.appservice.registration
         write_registration(config, output, new_tokens=args.new_tokens)
-        print(f"Wrote {output}. Add it to the homeserver's app_service_config_files and "
-              "restart it. It holds secrets: keep it out of version control.")
+        print(
+            f"Wrote {output}. Add it to the homeserver's app_service_config_files and "
+            "restart it. It holds secrets: keep it out of version control."
+        )
         return 0
     config = load_config(args.config)
     setup_logging(config.logging.level, config.logging.loggers)

@@ -1,7 +1,7 @@
 """How a component tells its supervisor it is ready: one JSON line on stdout.
 
-``ralliement up`` and the test fixtures start the bridge and the bots as child processes and wait for
-this line; logs go to stderr, so the two never mix.
+``ralliement up`` and the test fixtures start the bridge and the bots as child processes and wait
+for this line; logs go to stderr, so the two never mix.
 """
 
 from __future__ import annotations

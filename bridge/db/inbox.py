@@ -51,7 +51,7 @@ class InboxRepository:
             False if this transaction id was already stored (a replay), True otherwise.
         """
         received_at = now_ms()
-        async with self.db.acquire() as conn, conn.transaction():
+        async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
             inserted = await conn.fetchval(
                 "INSERT INTO as_transaction (txn_id, event_count, received_at) VALUES ($1, $2, $3)"
                 " ON CONFLICT (txn_id) DO NOTHING RETURNING txn_id",
@@ -120,4 +120,5 @@ class InboxRepository:
             " COUNT(*) FILTER (WHERE failed_at IS NOT NULL) AS failed"
             " FROM inbox_event"
         )
+        assert row is not None  # an aggregate always returns a row
         return {"pending": row["pending"], "processed": row["processed"], "failed": row["failed"]}

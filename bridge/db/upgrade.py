@@ -7,7 +7,6 @@ from mautrix.util.async_db import Connection, Scheme, UpgradeTable
 upgrade_table = UpgradeTable(version_table_name="ralliement_version", database_name="Ralliement")
 
 
-@upgrade_table.register(description="Appservice inbox: seen transactions and durable events")
 async def upgrade_v1(conn: Connection, scheme: Scheme) -> None:
     if scheme in (Scheme.POSTGRES, Scheme.COCKROACH):
         sequence = "BIGINT GENERATED ALWAYS AS IDENTITY"
@@ -43,3 +42,8 @@ async def upgrade_v1(conn: Connection, scheme: Scheme) -> None:
     await conn.execute(
         "CREATE INDEX inbox_event_pending_idx ON inbox_event (processed_at, failed_at, seq)"
     )
+
+
+upgrade_table.register(
+    upgrade_v1, description="Appservice inbox: seen transactions and durable events"
+)

@@ -50,8 +50,11 @@ async def run_up(data_dir: Path, port: int | None, as_json: bool) -> int:
     done, _ = await asyncio.wait({stop_wait, exit_wait}, return_when=asyncio.FIRST_COMPLETED)
     code = 0
     if exit_wait in done:
-        print(f"ralliement up: {exit_wait.result()} stopped unexpectedly; stopping everything. "
-              f"See {data_dir / 'logs'}.", file=sys.stderr)
+        print(
+            f"ralliement up: {exit_wait.result()} stopped unexpectedly; stopping everything. "
+            f"See {data_dir / 'logs'}.",
+            file=sys.stderr,
+        )
         code = 1
     stop_wait.cancel()
     exit_wait.cancel()
@@ -65,21 +68,27 @@ async def add_user(data_dir: Path, localpart: str, password: str | None, admin: 
     secrets_file = data_dir / "synapse" / "secrets.json"
     state_file = data_dir / "stack.json"
     if not secrets_file.exists() or not state_file.exists():
-        print(f"ralliement user add: no dev stack in {data_dir}; run `ralliement up` first.",
-              file=sys.stderr)
+        print(
+            f"ralliement user add: no dev stack in {data_dir}; run `ralliement up` first.",
+            file=sys.stderr,
+        )
         return 2
     shared = SynapseSecrets.load_or_create(secrets_file).registration_shared_secret
     port = json.loads(state_file.read_text())["synapse_port"]
     chosen = password or secrets.token_urlsafe(12)
     try:
-        account = await register_user(f"http://127.0.0.1:{port}", shared, localpart, chosen,
-                                      admin=admin)
+        account = await register_user(
+            f"http://127.0.0.1:{port}", shared, localpart, chosen, admin=admin
+        )
     except AccountError as error:
         print(f"ralliement user add: the homeserver refused: {error}", file=sys.stderr)
         return 1
     except OSError:
-        print(f"ralliement user add: the homeserver on port {port} is not running; "
-              "start it with `ralliement up`.", file=sys.stderr)
+        print(
+            f"ralliement user add: the homeserver on port {port} is not running; "
+            "start it with `ralliement up`.",
+            file=sys.stderr,
+        )
         return 1
     print(f"Created {account.user_id}" + ("" if password else f" with password {chosen}"))
     return 0

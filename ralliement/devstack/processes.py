@@ -1,15 +1,18 @@
-"""Child processes of the dev stack (bridge, bots): started, watched for their ready line, stopped."""
+"""Child processes of the dev stack (bridge, bots): started, awaited until ready, stopped."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from ralliement.readiness import parse_ready
+
+log = logging.getLogger("ralliement.devstack")
 
 
 class ComponentError(RuntimeError):
@@ -32,9 +35,12 @@ class Component:
         """Start the child and wait for its ready line; returns the details it announced."""
         self._ready.clear()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_file = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child process
+        log_file = await asyncio.to_thread(open, self.log_path, "ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "ralliement", *self.args,
+            sys.executable,
+            "-m",
+            "ralliement",
+            *self.args,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=log_file,
@@ -44,8 +50,9 @@ class Component:
         self._reader = asyncio.create_task(self._read_stdout())
         waiter = asyncio.create_task(self._ready.wait())
         exited = asyncio.create_task(self.process.wait())
-        done, _ = await asyncio.wait({waiter, exited}, timeout=timeout,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {waiter, exited}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
         waiter.cancel()
         exited.cancel()
         if waiter in done:
@@ -56,16 +63,14 @@ class Component:
 
     async def _read_stdout(self) -> None:
         assert self.process is not None and self.process.stdout is not None
-        with open(self.log_path, "a") as log:
-            async for raw in self.process.stdout:
-                line = raw.decode(errors="replace").rstrip("\n")
-                details = parse_ready(line)
-                if details is not None:
-                    self.details = details
-                    self._ready.set()
-                else:
-                    log.write(line + "\n")
-                    log.flush()
+        async for raw in self.process.stdout:
+            line = raw.decode(errors="replace").rstrip("\n")
+            details = parse_ready(line)
+            if details is not None:
+                self.details = details
+                self._ready.set()
+            else:  # Components log to stderr (their log file); stdout is for the ready line.
+                log.info("%s: %s", self.name, line)
 
     def log_tail(self, lines: int = 20) -> str:
         try:

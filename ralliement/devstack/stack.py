@@ -74,8 +74,7 @@ class StackInfo:
 def app_config_dict(state: StackState, data_dir: Path) -> dict[str, Any]:
     """The app configuration of the dev stack (same keys as config/example.yaml)."""
     return {
-        "homeserver": {"address": f"http://127.0.0.1:{state.synapse_port}",
-                       "domain": SERVER_NAME},
+        "homeserver": {"address": f"http://127.0.0.1:{state.synapse_port}", "domain": SERVER_NAME},
         "appservice": {
             "id": "ralliement",
             "address": f"http://127.0.0.1:{state.appservice_port}",
@@ -89,8 +88,11 @@ def app_config_dict(state: StackState, data_dir: Path) -> dict[str, Any]:
         "bots": {
             "store_dir": "bots",
             "pickle_key": state.pickle_key,
-            "welcome": {"enabled": True, "localpart": "ralliement_bienvenue",
-                        "displayname": "Ralliement – Bienvenue"},
+            "welcome": {
+                "enabled": True,
+                "localpart": "ralliement_bienvenue",
+                "displayname": "Ralliement – Bienvenue",
+            },
         },
         "locale": {"language": "fr", "timezone": "Europe/Paris"},
         "logging": {"level": "INFO", "loggers": {}},
@@ -137,8 +139,9 @@ class DevStack:
         await self.synapse.start()
         try:
             logs = self.data_dir / "logs"
-            bridge = Component("bridge", ["bridge", "-c", str(self.config_path)],
-                               logs / "bridge.log")
+            bridge = Component(
+                "bridge", ["bridge", "-c", str(self.config_path)], logs / "bridge.log"
+            )
             self.components.append(bridge)
             await bridge.start()
             bots = Component("bots", ["bots", "-c", str(self.config_path)], logs / "bots.log")

@@ -201,6 +201,7 @@ class SynapseProcess:
         """Start Synapse and wait until its client API answers."""
         if await _is_healthy(self.setup.url):
             raise SynapseError(f"port {self.setup.port} is already taken by another server")
+        stderr = await asyncio.to_thread(open, self.setup.directory / "stderr.log", "ab")
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -209,9 +210,10 @@ class SynapseProcess:
             str(self.setup.config_path),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=open(self.setup.directory / "stderr.log", "ab"),  # noqa: SIM115
+            stderr=stderr,
             start_new_session=True,
         )
+        stderr.close()  # the child has its own copy
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
             if self._process.returncode is not None:

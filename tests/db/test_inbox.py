@@ -77,7 +77,8 @@ async def appservice(database_url: str, recorder: Recorder) -> AsyncIterator[Run
 
 async def put(http: TestClient, txn: str, events: list[dict], headers: dict | None = None) -> int:
     response = await http.put(
-        f"/_matrix/app/v1/transactions/{txn}", json={"events": events},
+        f"/_matrix/app/v1/transactions/{txn}",
+        json={"events": events},
         headers=AUTH if headers is None else headers,
     )
     return response.status
@@ -132,8 +133,9 @@ async def test_requests_without_the_hs_token_are_rejected(database_url: str) -> 
         )
         assert missing.status == 401
         assert (await missing.json())["errcode"] == "M_UNAUTHORIZED"
-        wrong = await put(running.http, "t1", [message("$a")],
-                          headers={"Authorization": "Bearer hs-secret-tokeX"})
+        wrong = await put(
+            running.http, "t1", [message("$a")], headers={"Authorization": "Bearer hs-secret-tokeX"}
+        )
         assert wrong == 403
         assert await running.repository.counts() == {"pending": 0, "processed": 0, "failed": 0}
         # The rejected transaction id is still free: the real one is stored.

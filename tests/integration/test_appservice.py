@@ -18,7 +18,8 @@ async def test_appservice_rejects_requests_without_the_hs_token(stack: DevStack)
         async with session.put(f"{base}/transactions/probe1", json=body) as missing:
             assert missing.status == 401
         async with session.put(
-            f"{base}/transactions/probe2", json=body,
+            f"{base}/transactions/probe2",
+            json=body,
             headers={"Authorization": "Bearer not-the-token"},
         ) as wrong:
             assert wrong.status == 403
@@ -27,7 +28,8 @@ async def test_appservice_rejects_requests_without_the_hs_token(stack: DevStack)
             assert query.status == 401
         assert config.appservice.hs_token
         async with session.put(
-            f"{base}/transactions/probe3", json=body,
+            f"{base}/transactions/probe3",
+            json=body,
             headers={"Authorization": f"Bearer {config.appservice.hs_token}"},
         ) as right:
             assert right.status == 200

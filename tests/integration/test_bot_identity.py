@@ -19,9 +19,10 @@ async def query_keys(user: MatrixUser, target: str) -> dict[str, Any]:
     """What any client sees of ``target``'s keys (``POST /keys/query``)."""
     url = f"{user.client.homeserver}/_matrix/client/v3/keys/query"
     headers = {"Authorization": f"Bearer {user.client.access_token}"}
-    async with aiohttp.ClientSession() as session, session.post(
-        url, json={"device_keys": {target: []}}, headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json={"device_keys": {target: []}}, headers=headers) as response,
+    ):
         assert response.status == 200
         return dict(await response.json())
 

@@ -25,15 +25,21 @@ def element_client() -> Path:
     if shutil.which("node") is None:
         pytest.fail("Node.js is required for the Element-engine tests")
     if not (ELEMENT_DIR / "node_modules" / "matrix-js-sdk").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(ELEMENT_DIR)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(ELEMENT_DIR)],
+            check=True,
+            capture_output=True,
+        )
     return ELEMENT_DIR / "client.mjs"
 
 
 async def run_element(client: Path, *args: str, timeout: float = 120) -> list[dict[str, Any]]:
     process = await asyncio.create_subprocess_exec(
-        "node", str(client), *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        "node",
+        str(client),
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
     lines = [json.loads(line) for line in stdout.decode().splitlines() if line.startswith("{")]
@@ -48,13 +54,20 @@ async def test_encrypted_round_trip_with_element_excluding_insecure_devices(
     bot = stack_info.bots["welcome"]
     lines = await run_element(
         element_client,
-        "--homeserver", stack_info.homeserver,
-        "--user", account.user_id,
-        "--password", PASSWORD,
-        "--bot", bot,
-        "--isolation", "signed",
-        "--body", "!aide",
-        "--count", "2",
+        "--homeserver",
+        stack_info.homeserver,
+        "--user",
+        account.user_id,
+        "--password",
+        PASSWORD,
+        "--bot",
+        bot,
+        "--isolation",
+        "signed",
+        "--body",
+        "!aide",
+        "--count",
+        "2",
         "--reply-relation",
     )
     ready = next(line for line in lines if line["event"] == "ready")

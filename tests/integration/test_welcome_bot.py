@@ -23,7 +23,9 @@ async def test_help_in_an_encrypted_dm(new_user: NewUser, stack_info: StackInfo)
     assert "!aide / !help" in (reply.body or "")
 
 
-async def test_english_alias_and_case_are_accepted(new_user: NewUser, stack_info: StackInfo) -> None:
+async def test_english_alias_and_case_are_accepted(
+    new_user: NewUser, stack_info: StackInfo
+) -> None:
     user = await new_user()
     room = await user.direct_chat(stack_info.bots["welcome"])
     reply = await user.reply_to(await user.send_text(room, "  !HELP  "))
@@ -37,9 +39,7 @@ async def test_unknown_command_gets_a_pointer_to_help(
     room = await user.direct_chat(stack_info.bots["welcome"])
 
     unknown = await user.reply_to(await user.send_text(room, "!bidule"))
-    assert unknown.body == (
-        "Je ne connais pas la commande « !bidule ». Tapez !aide pour la liste."
-    )
+    assert unknown.body == ("Je ne connais pas la commande « !bidule ». Tapez !aide pour la liste.")
     typo = await user.reply_to(await user.send_text(room, "!aied"))
     assert "Vouliez-vous dire !aide ?" in (typo.body or "")
     empty = await user.reply_to(await user.send_text(room, "!"))

@@ -7,7 +7,7 @@ import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 from nio import (
@@ -41,7 +41,9 @@ class MatrixUser:
     def __init__(self, homeserver: str, user_id: str, store_dir: Path) -> None:
         store_dir.mkdir(parents=True, exist_ok=True)
         self.client = AsyncClient(
-            homeserver, user_id, store_path=str(store_dir),
+            homeserver,
+            user_id,
+            store_path=str(store_dir),
             config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True),
         )
         self.received: list[Received] = []
@@ -77,7 +79,8 @@ class MatrixUser:
                 sender=event.sender,
                 msgtype=content.get("msgtype"),
                 body=getattr(event, "body", None),
-                encrypted=bool(getattr(event, "decrypted", False)) or isinstance(event, MegolmEvent),
+                encrypted=bool(getattr(event, "decrypted", False))
+                or isinstance(event, MegolmEvent),
                 decrypted=bool(getattr(event, "decrypted", False)),
                 in_reply_to=(relates.get("m.in_reply_to") or {}).get("event_id"),
                 source=event.source,
@@ -89,31 +92,44 @@ class MatrixUser:
     async def direct_chat(self, other: str, timeout: float = 30) -> str:
         """Create an encrypted DM with ``other`` and wait until they joined."""
         response = await self.client.room_create(
-            is_direct=True, invite=[other], preset=None,
-            initial_state=[{"type": "m.room.encryption", "state_key": "",
-                            "content": {"algorithm": "m.megolm.v1.aes-sha2"}}],
+            is_direct=True,
+            invite=[other],
+            preset=None,
+            initial_state=[
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            ],
         )
         assert isinstance(response, RoomCreateResponse), response
         room_id = response.room_id
-        await self.wait_until(lambda: other in self.client.rooms.get(room_id, _NO_ROOM).users,
-                              timeout)
+        await self.wait_until(
+            lambda: other in self.client.rooms.get(room_id, _NO_ROOM).users, timeout
+        )
         return room_id
 
     async def send_text(self, room_id: str, body: str) -> str:
         response = await self.client.room_send(
-            room_id, "m.room.message", {"msgtype": "m.text", "body": body},
+            room_id,
+            "m.room.message",
+            {"msgtype": "m.text", "body": body},
             ignore_unverified_devices=True,
         )
         return str(response.event_id)
 
     async def send_raw(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
         """Send ``content`` as is (no encryption by the client), e.g. a broken ciphertext."""
-        url = (f"{self.client.homeserver}/_matrix/client/v3/rooms/{room_id}/send/"
-               f"{event_type}/raw{time.monotonic_ns()}")
+        url = (
+            f"{self.client.homeserver}/_matrix/client/v3/rooms/{room_id}/send/"
+            f"{event_type}/raw{time.monotonic_ns()}"
+        )
         headers = {"Authorization": f"Bearer {self.client.access_token}"}
-        async with aiohttp.ClientSession() as session, session.put(
-            url, json=content, headers=headers
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.put(url, json=content, headers=headers) as response,
+        ):
             return str((await response.json())["event_id"])
 
     async def reply_to(self, event_id: str, timeout: float = 30) -> Received:
@@ -141,7 +157,7 @@ class MatrixUser:
 
 
 class _NoRoom:
-    users: dict[str, Any] = {}
+    users: ClassVar[dict[str, Any]] = {}
 
 
 _NO_ROOM = _NoRoom()
