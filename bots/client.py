@@ -12,10 +12,12 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    EncryptionError,
     InviteMemberEvent,
     LocalProtocolError,
     MatrixRoom,
@@ -32,6 +34,9 @@ from .i18n import Language, translate
 from .session import BotFolder, DeviceSession, open_device_session
 
 SYNC_TIMEOUT_MS = 30_000
+# A message can arrive before its room key (sent to-device, possibly in a later sync): wait this
+# long for the key before telling the sender we cannot read their message.
+LATE_KEY_WAIT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class BotClient:
         self.session: DeviceSession | None = None
         self._work: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        self._waiting_for_keys: set[asyncio.Task[None]] = set()
 
     @property
     def device_id(self) -> str:
@@ -116,12 +122,13 @@ class BotClient:
         self.log.info("%s ready on device %s", user_id, self.session.device_id)
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in [*self._tasks, *self._waiting_for_keys]:
             task.cancel()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._waiting_for_keys]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        self._waiting_for_keys.clear()
         if self.client is not None:
             await self.client.close()
 
@@ -187,7 +194,10 @@ class BotClient:
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         if event.sender == self.identity.user_id:
             return
-        self._work.put_nowait(lambda: self._explain_undecryptable(room, event))
+        # Waiting for a late key must not hold up the answers to other messages.
+        task = asyncio.create_task(self._await_late_key(room, event))
+        self._waiting_for_keys.add(task)
+        task.add_done_callback(self._waiting_for_keys.discard)
 
     # Work.
 
@@ -215,6 +225,22 @@ class BotClient:
                 self.log.exception("Command !%s from %s failed", parsed.name, event.sender)
                 reply = Reply(translate("command.failed", language))
         await self._send(room.room_id, reply, key=event.event_id, in_reply_to=event.event_id)
+
+    async def _await_late_key(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        """Decrypt once the key arrives; if it does not come in time, ask for it and explain."""
+        assert self.client is not None
+        deadline = asyncio.get_running_loop().time() + LATE_KEY_WAIT_S
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.5)
+            try:
+                decrypted = self.client.decrypt_event(event)
+            except EncryptionError:
+                continue
+            if isinstance(decrypted, RoomMessageText):
+                self.log.info("Key for %s arrived late; answering", event.event_id)
+                self._work.put_nowait(partial(self._answer, room, decrypted))
+            return
+        self._work.put_nowait(lambda: self._explain_undecryptable(room, event))
 
     async def _explain_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         assert self.client is not None
