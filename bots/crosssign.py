@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ from signedjson.key import (
     get_verify_key,
 )
 from signedjson.sign import sign_json
+
+from ralliement.files import write_private
 
 from .homeserver_api import HomeserverAPI
 
@@ -61,10 +62,8 @@ class CrossSigningKeys:
                 *(_named(decode_signing_key_base64("ed25519", "x", seeds[u])) for u in _USAGES)
             )
         keys = cls(*(_named(generate_signing_key("x")) for _ in _USAGES))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({u: encode_signing_key_base64(keys.by_usage(u)) for u in _USAGES}, handle)
+        seeds = {u: encode_signing_key_base64(keys.by_usage(u)) for u in _USAGES}
+        write_private(path, json.dumps(seeds))
         return keys
 
     def by_usage(self, usage: str) -> SigningKey:

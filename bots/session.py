@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from ralliement.files import write_private
 
 from .homeserver_api import HomeserverAPI, HomeserverError
 
@@ -54,10 +55,7 @@ class BotFolder:
         return DeviceSession(**json.loads(self.session_file.read_text()))
 
     def save_session(self, session: DeviceSession) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.session_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(asdict(session), handle)
+        write_private(self.session_file, json.dumps(asdict(session)))
 
 
 async def open_device_session(

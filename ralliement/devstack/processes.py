@@ -85,16 +85,24 @@ class Component:
     async def stop(self, timeout: float = 15.0, *, kill: bool = False) -> None:
         """SIGTERM (or SIGKILL at once with ``kill``, as a crash would), then SIGKILL if it does
         not stop in time."""
-        process = self.process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                await asyncio.wait_for(process.wait(), timeout)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    process.kill()
-                await process.wait()
+        if self.process is not None:
+            await stop_process(self.process, timeout, kill=kill)
         if self._reader is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
+
+
+async def stop_process(
+    process: asyncio.subprocess.Process, timeout: float, *, kill: bool = False
+) -> None:
+    """SIGTERM (SIGKILL with ``kill``) and wait; SIGKILL if it outlives ``timeout``."""
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), timeout)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()

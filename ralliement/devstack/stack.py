@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import secrets
 import socket
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import yaml
 
 from bridge.registration import write_registration
 from ralliement.config import Config, load_config
+from ralliement.files import write_private
 
 from .processes import Component
 from .synapse import SynapseProcess, SynapseSetup, write_synapse_config
@@ -51,9 +51,7 @@ class StackState:
                 state.synapse_port = synapse_port
         else:
             state = cls(synapse_port or 8008, free_port(), secrets.token_urlsafe(32))
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(state.__dict__, handle)
+        write_private(path, json.dumps(state.__dict__))
         return state
 
 

@@ -7,12 +7,9 @@ what the tests exercise is what a newcomer runs.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import os
 import secrets
-import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,10 @@ from typing import Any
 import aiohttp
 import yaml
 from signedjson.key import generate_signing_key, write_signing_keys
+
+from ralliement.files import write_private
+
+from .processes import stop_process
 
 log = logging.getLogger("ralliement.devstack.synapse")
 
@@ -71,7 +72,7 @@ class SynapseSecrets:
         if path.exists():
             return cls(**json.loads(path.read_text()))
         created = cls(*(secrets.token_urlsafe(32) for _ in range(3)))
-        _write_private(path, json.dumps(created.__dict__, indent=2))
+        write_private(path, json.dumps(created.__dict__, indent=2))
         return created
 
 
@@ -179,13 +180,6 @@ def _log_config(log_path: Path) -> dict[str, Any]:
     }
 
 
-def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-
-
 class SynapseError(RuntimeError):
     """The homeserver did not start or stopped unexpectedly."""
 
@@ -239,16 +233,8 @@ class SynapseProcess:
     async def stop(self, timeout: float = 15.0) -> None:
         """Stop Synapse gracefully, killing it if it does not stop in time."""
         process, self._process = self._process, None
-        if process is None or process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), timeout)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+        if process is not None:
+            await stop_process(process, timeout)
 
 
 async def _is_healthy(url: str) -> bool:
