@@ -91,3 +91,26 @@ async def test_restart_keeps_the_device(stack: DevStack, new_user: NewUser) -> N
     room = await user.direct_chat(stack.info.bots["welcome"])
     reply = await user.reply_to(await user.send_text(room, "!help"))
     assert reply.decrypted and "Voici ce que je sais faire" in (reply.body or "")
+
+
+async def test_command_sent_while_the_bots_are_down_is_answered_once_after_restart(
+    stack: DevStack, new_user: NewUser
+) -> None:
+    assert stack.info is not None
+    bot = stack.info.bots["welcome"]
+    user = await new_user()
+    room = await user.direct_chat(bot)
+    await user.reply_to(await user.send_text(room, "!aide"))  # the bot has the room's keys
+
+    bots = stack.component("bots")
+    await bots.stop(kill=True)
+    try:
+        asked = await user.send_text(room, "!aide")
+    finally:
+        await bots.start()
+    reply = await user.reply_to(asked, timeout=60)
+    assert reply.decrypted and "Voici ce que je sais faire" in (reply.body or "")
+    await user.send_text(room, "!aide")  # a later message, to be sure the backlog is done
+    await user.wait_until(lambda: len([m for m in user.received if m.sender == bot]) >= 4)
+    answers = [m for m in user.received if m.in_reply_to == asked]
+    assert len(answers) == 1, "a command is answered exactly once across a crash"
