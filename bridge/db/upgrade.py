@@ -47,3 +47,43 @@ async def upgrade_v1(conn: Connection, scheme: Scheme) -> None:
 upgrade_table.register(
     upgrade_v1, description="Appservice inbox: seen transactions and durable events"
 )
+
+
+async def upgrade_v2(conn: Connection, scheme: Scheme) -> None:
+    # A PostgreSQL REAL is 4 bytes (about a metre of error at our latitudes): use a double there.
+    # SQLite's REAL is already 8 bytes.
+    real = "DOUBLE PRECISION" if scheme in (Scheme.POSTGRES, Scheme.COCKROACH) else "REAL"
+    await conn.execute(
+        f"""
+        CREATE TABLE team (
+            id           TEXT PRIMARY KEY,
+            name         TEXT NOT NULL,
+            kind         TEXT NOT NULL CHECK (kind IN ('local', 'thematic')),
+            description  TEXT NOT NULL DEFAULT '',
+            commune      TEXT,
+            postcode     TEXT,
+            departement  TEXT,
+            latitude     {real},
+            longitude    {real},
+            room_id      TEXT UNIQUE,
+            created_at   BIGINT NOT NULL,
+            archived_at  BIGINT
+        )
+        """
+    )
+    await conn.execute(
+        """
+        CREATE TABLE team_member (
+            team_id    TEXT NOT NULL REFERENCES team (id) ON DELETE CASCADE,
+            user_id    TEXT NOT NULL,
+            role       TEXT NOT NULL CHECK (role IN ('member', 'manager', 'referent')),
+            joined_at  BIGINT NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX team_member_user_idx ON team_member (user_id)")
+    await conn.execute("CREATE INDEX team_departement_idx ON team (departement, archived_at)")
+
+
+upgrade_table.register(upgrade_v2, description="Teams and their members with roles")
