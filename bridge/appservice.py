@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -70,12 +70,6 @@ class DurableAppService(AppService):
         else:
             log.debug("Transaction %s was already stored: acknowledged again", txn_id)
         return web.json_response({})
-
-    def add_route(
-        self, method: str, path: str, handler: Callable[[web.Request], Awaitable[web.Response]]
-    ) -> None:
-        """Serve an extra route on the appservice's web server (provisioning API, feeds)."""
-        self.app.router.add_route(method, path, handler)
 
 
 def _has_token(request: web.Request) -> bool:

@@ -32,7 +32,6 @@ class InboxProcessor:
         self.handlers = handlers
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self.idle = asyncio.Event()
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -57,12 +56,10 @@ class InboxProcessor:
                 await asyncio.sleep(5)
             if processed:
                 continue
-            self.idle.set()
             self._wakeup.clear()
             # Wake up on new events, or periodically for events waiting for a retry.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=RETRY_BASE_MS / 1000)
-            self.idle.clear()
 
     async def process_pending(self) -> int:
         """Process every event that is due; returns how many were looked at."""

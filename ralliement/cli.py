@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -129,7 +128,3 @@ def _run_until_signal(
 
     asyncio.run(run())
     return 0
-
-
-def print_json(value: object) -> None:
-    print(json.dumps(value), flush=True)

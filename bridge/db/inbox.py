@@ -8,15 +8,12 @@ id, so a replayed transaction (or the same event in two transactions) is stored 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from mautrix.util.async_db import Database
 
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
+from .clock import now_ms
 
 
 @dataclass(frozen=True)

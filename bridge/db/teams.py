@@ -6,7 +6,6 @@ team's row lock, so two concurrent requests cannot both see a free referent slot
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,9 +16,7 @@ from mautrix.util.async_db import Connection, Database, Scheme
 
 from bridge.domain.roles import Role
 
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
+from .clock import now_ms
 
 
 class TeamKind(StrEnum):

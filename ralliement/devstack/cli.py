@@ -13,7 +13,7 @@ from ralliement.logs import setup_logging
 
 from .accounts import AccountError, register_user
 from .processes import ComponentError
-from .stack import DevStack, StackState
+from .stack import DevStack
 from .synapse import SynapseError, SynapseSecrets
 
 
@@ -92,6 +92,3 @@ async def add_user(data_dir: Path, localpart: str, password: str | None, admin: 
         return 1
     print(f"Created {account.user_id}" + ("" if password else f" with password {chosen}"))
     return 0
-
-
-__all__ = ["StackState", "add_user", "run_up"]

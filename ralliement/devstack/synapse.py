@@ -222,10 +222,6 @@ class SynapseProcess:
         await self.stop()
         raise SynapseError(f"Synapse did not answer on {self.setup.url} within {timeout:.0f} s")
 
-    @property
-    def returncode(self) -> int | None:
-        return None if self._process is None else self._process.returncode
-
     async def wait(self) -> int:
         assert self._process is not None
         return await self._process.wait()
