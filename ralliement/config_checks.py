@@ -155,6 +155,11 @@ def check_pickle_key(value: str) -> str | None:
     return f"is too short ({len(value)} characters, at least {PICKLE_KEY_MIN_LENGTH} needed)"
 
 
+def check_optional_secret(value: str) -> str | None:
+    """Empty (the feature is off), or a secret as long as :func:`check_pickle_key` asks."""
+    return None if value == "" else check_pickle_key(value)
+
+
 def check_language(value: str) -> str | None:
     """One of :data:`LANGUAGES`, in any case."""
     return (

@@ -31,6 +31,7 @@ from ralliement.config_checks import (
     check_language,
     check_localpart,
     check_log_level,
+    check_optional_secret,
     check_logger_levels,
     check_path,
     check_pickle_key,
@@ -48,7 +49,7 @@ from ralliement.config_checks import (
 )
 
 #: The bots Ralliement runs; each has a section ``bots.<name>``. Add new bots here.
-BOT_NAMES: tuple[str, ...] = ("welcome",)
+BOT_NAMES: tuple[str, ...] = ("welcome", "agenda")
 
 _SPEC = "ralliement.setting"
 _SECTIONS = "ralliement.named_sections"
@@ -223,6 +224,34 @@ class BotsConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CampaignConfig:
+    """Section ``campaign``: the campaign's spaces and team rooms."""
+
+    name: str = setting(
+        "the campaign's name, shown on its root space, e.g. Ralliement 2027",
+        default="Ralliement",
+    )
+    allow_knock: bool = setting(
+        "true (people outside the campaign space may ask to join a team room) or false",
+        default=False,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProvisioningConfig:
+    """Section ``provisioning``: the appservice's HTTP provisioning API."""
+
+    shared_secret: str = setting(
+        f"a random secret of at least {PICKLE_KEY_MIN_LENGTH} characters sent as "
+        "`Authorization: Bearer <secret>`, best given as ${RALLIEMENT_PROVISIONING_SECRET}; "
+        "leave it out to turn the API off",
+        default="",
+        check=check_optional_secret,
+        secret=True,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class LocaleConfig:
     """Section ``locale``: language and time zone of the bots' messages."""
 
@@ -265,6 +294,8 @@ class Config:
     appservice: AppserviceConfig
     database: DatabaseConfig
     bots: BotsConfig
+    campaign: CampaignConfig
+    provisioning: ProvisioningConfig
     locale: LocaleConfig
     logging: LoggingConfig
 

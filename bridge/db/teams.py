@@ -17,6 +17,7 @@ from mautrix.util.async_db import Connection, Database, Scheme
 from bridge.domain.roles import Role
 
 from .clock import now_ms
+from .room_sync import request_room_sync
 
 
 class TeamKind(StrEnum):
@@ -26,7 +27,7 @@ class TeamKind(StrEnum):
 
 TEAM_COLUMNS = (
     "id, name, kind, description, commune, postcode, departement, latitude, longitude,"
-    " room_id, created_at, archived_at"
+    " room_id, created_at, archived_at, source_key, avatar_url"
 )
 
 
@@ -44,6 +45,8 @@ class Team:
     room_id: str | None
     created_at: int
     archived_at: int | None
+    source_key: str | None = None
+    avatar_url: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Team:
@@ -60,6 +63,8 @@ class Team:
             room_id=row["room_id"],
             created_at=row["created_at"],
             archived_at=row["archived_at"],
+            source_key=row["source_key"],
+            avatar_url=row["avatar_url"],
         )
 
 
@@ -81,7 +86,11 @@ class Member:
 
 
 class LockedTeam:
-    """Reads and writes on one team inside a transaction that holds the team's row lock."""
+    """Reads and writes on one team inside a transaction that holds the team's row lock.
+
+    Every write also asks for the team's room to be brought up to date (:mod:`.room_sync`), in the
+    same transaction.
+    """
 
     def __init__(self, conn: Connection, team: Team) -> None:
         self.conn = conn
@@ -103,6 +112,16 @@ class LockedTeam:
         )
         return int(count)
 
+    async def senior_member(self, role: Role) -> str | None:
+        """The member with ``role`` who joined first, if any."""
+        value = await self.conn.fetchval(
+            "SELECT user_id FROM team_member WHERE team_id = $1 AND role = $2"
+            " ORDER BY joined_at, user_id LIMIT 1",
+            self.team.id,
+            role.value,
+        )
+        return None if value is None else str(value)
+
     async def set_role(self, user_id: str, role: Role) -> None:
         await self.conn.execute(
             "UPDATE team_member SET role = $1 WHERE team_id = $2 AND user_id = $3",
@@ -110,6 +129,7 @@ class LockedTeam:
             self.team.id,
             user_id,
         )
+        await request_room_sync(self.conn, self.team.id)
 
     async def remove_member(self, user_id: str) -> bool:
         removed = await self.conn.fetchval(
@@ -117,7 +137,12 @@ class LockedTeam:
             self.team.id,
             user_id,
         )
+        await request_room_sync(self.conn, self.team.id)
         return removed is not None
+
+    async def request_sync(self) -> None:
+        """Ask for the room to be re-projected without changing anything (e.g. to undo drift)."""
+        await request_room_sync(self.conn, self.team.id)
 
 
 class TeamRepository:
@@ -127,16 +152,16 @@ class TeamRepository:
         self.db = db
 
     async def create(self, team: Team, referent_user_id: str) -> bool:
-        """Store a team and its first referent atomically.
+        """Store a team and its first referent atomically, and ask for its room.
 
         Returns:
-            False, storing nothing, if the team id is already taken.
+            False, storing nothing, if the team id or its source key is already taken.
         """
         async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
             inserted = await conn.fetchval(
                 f"INSERT INTO team ({TEAM_COLUMNS})"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-                " ON CONFLICT (id) DO NOTHING RETURNING id",
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+                " ON CONFLICT DO NOTHING RETURNING id",
                 team.id,
                 team.name,
                 team.kind.value,
@@ -149,6 +174,8 @@ class TeamRepository:
                 team.room_id,
                 team.created_at,
                 team.archived_at,
+                team.source_key,
+                team.avatar_url,
             )
             if inserted is None:
                 return False
@@ -160,27 +187,53 @@ class TeamRepository:
                 Role.REFERENT.value,
                 team.created_at,
             )
+            await request_room_sync(conn, team.id)
         return True
 
     async def get(self, team_id: str) -> Team | None:
         row = await self.db.fetchrow(f"SELECT {TEAM_COLUMNS} FROM team WHERE id = $1", team_id)
         return None if row is None else Team.from_row(row)
 
-    async def list_active(self) -> list[Team]:
-        """The teams not archived, by name."""
-        rows = await self.db.fetch(
-            f"SELECT {TEAM_COLUMNS} FROM team WHERE archived_at IS NULL ORDER BY name, id"
+    async def get_by_room(self, room_id: str) -> Team | None:
+        row = await self.db.fetchrow(f"SELECT {TEAM_COLUMNS} FROM team WHERE room_id = $1", room_id)
+        return None if row is None else Team.from_row(row)
+
+    async def get_by_source_key(self, source_key: str) -> Team | None:
+        row = await self.db.fetchrow(
+            f"SELECT {TEAM_COLUMNS} FROM team WHERE source_key = $1", source_key
         )
+        return None if row is None else Team.from_row(row)
+
+    async def list_teams(self, *, include_archived: bool = False) -> list[Team]:
+        """The teams (by default only those not archived), by name."""
+        where = "" if include_archived else " WHERE archived_at IS NULL"
+        rows = await self.db.fetch(f"SELECT {TEAM_COLUMNS} FROM team{where} ORDER BY name, id")
         return [Team.from_row(row) for row in rows]
+
+    async def member_counts(self) -> dict[str, int]:
+        """How many members each team has, by team id."""
+        rows = await self.db.fetch(
+            "SELECT team_id, COUNT(*) AS members FROM team_member GROUP BY team_id"
+        )
+        return {row["team_id"]: int(row["members"]) for row in rows}
 
     async def archive(self, team_id: str) -> bool:
         """Archive a team (kept, hidden from lists). False if unknown or already archived."""
-        archived = await self.db.fetchval(
-            "UPDATE team SET archived_at = $1 WHERE id = $2 AND archived_at IS NULL RETURNING id",
-            now_ms(),
-            team_id,
-        )
-        return archived is not None
+        async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
+            archived = await conn.fetchval(
+                "UPDATE team SET archived_at = $1 WHERE id = $2 AND archived_at IS NULL"
+                " RETURNING id",
+                now_ms(),
+                team_id,
+            )
+            if archived is None:
+                return False
+            await request_room_sync(conn, team_id)
+        return True
+
+    async def set_room(self, team_id: str, room_id: str) -> None:
+        """Point a team at its (new) room."""
+        await self.db.execute("UPDATE team SET room_id = $1 WHERE id = $2", room_id, team_id)
 
     async def members(self, team_id: str) -> list[Member]:
         """The members, referents first, then managers, then by arrival."""
@@ -198,36 +251,22 @@ class TeamRepository:
         )
         return None if value is None else Role(value)
 
-    async def set_role(self, team_id: str, user_id: str, role: Role) -> bool:
-        """Set a role without checking the rules (the service checks them). False if no member."""
-        updated = await self.db.fetchval(
-            "UPDATE team_member SET role = $1 WHERE team_id = $2 AND user_id = $3"
-            " RETURNING user_id",
-            role.value,
-            team_id,
-            user_id,
-        )
-        return updated is not None
-
     async def add_member(self, team_id: str, user_id: str, role: Role = Role.MEMBER) -> bool:
-        """Add a member. False, changing nothing, if they already are one."""
-        added = await self.db.fetchval(
-            "INSERT INTO team_member (team_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (team_id, user_id) DO NOTHING RETURNING user_id",
-            team_id,
-            user_id,
-            role.value,
-            now_ms(),
-        )
-        return added is not None
-
-    async def remove_member(self, team_id: str, user_id: str) -> bool:
-        removed = await self.db.fetchval(
-            "DELETE FROM team_member WHERE team_id = $1 AND user_id = $2 RETURNING user_id",
-            team_id,
-            user_id,
-        )
-        return removed is not None
+        """Add a member (their room invite follows). False, changing nothing, if already one."""
+        async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
+            added = await conn.fetchval(
+                "INSERT INTO team_member (team_id, user_id, role, joined_at)"
+                " VALUES ($1, $2, $3, $4)"
+                " ON CONFLICT (team_id, user_id) DO NOTHING RETURNING user_id",
+                team_id,
+                user_id,
+                role.value,
+                now_ms(),
+            )
+            if added is None:
+                return False
+            await request_room_sync(conn, team_id)
+        return True
 
     @asynccontextmanager
     async def locked(self, team_id: str) -> AsyncIterator[LockedTeam | None]:

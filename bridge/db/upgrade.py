@@ -87,3 +87,39 @@ async def upgrade_v2(conn: Connection, scheme: Scheme) -> None:
 
 
 upgrade_table.register(upgrade_v2, description="Teams and their members with roles")
+
+
+async def upgrade_v3(conn: Connection, scheme: Scheme) -> None:
+    # Where a team came from in a bulk import: re-importing the same row finds it instead of
+    # creating a second team. The avatar is an mxc:// URI set by an admin.
+    await conn.execute("ALTER TABLE team ADD COLUMN source_key TEXT")
+    await conn.execute("ALTER TABLE team ADD COLUMN avatar_url TEXT")
+    await conn.execute("CREATE UNIQUE INDEX team_source_key_idx ON team (source_key)")
+    # The outbox of room projections: a team whose row is here has database changes its room does
+    # not show yet. Written in the same transaction as the change, so no change is forgotten.
+    await conn.execute(
+        """
+        CREATE TABLE room_sync (
+            team_id       TEXT PRIMARY KEY REFERENCES team (id) ON DELETE CASCADE,
+            requested_at  BIGINT NOT NULL,
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            next_try_at   BIGINT NOT NULL DEFAULT 0,
+            last_error    TEXT
+        )
+        """
+    )
+    # The campaign's spaces: "root", then one per département code ("69", "2A", "974").
+    await conn.execute(
+        """
+        CREATE TABLE campaign_space (
+            key         TEXT PRIMARY KEY,
+            room_id     TEXT NOT NULL UNIQUE,
+            created_at  BIGINT NOT NULL
+        )
+        """
+    )
+
+
+upgrade_table.register(
+    upgrade_v3, description="Team import keys and avatars, room projection outbox, spaces"
+)

@@ -24,6 +24,12 @@ class Role(StrEnum):
         """The Matrix power level of this role in the team room."""
         return POWER_LEVELS[self]
 
+    @classmethod
+    def for_power_level(cls, level: int) -> Role:
+        """The highest role whose power level ``level`` reaches (75 → manager)."""
+        reached = [role for role in cls if role.power_level <= level]
+        return max(reached, key=lambda role: role.power_level, default=cls.MEMBER)
+
 
 POWER_LEVELS: Mapping[Role, int] = MappingProxyType(
     {Role.MEMBER: 0, Role.MANAGER: 50, Role.REFERENT: 100}

@@ -15,6 +15,7 @@ import unicodedata
 from bridge.db.teams import Member, Team, TeamKind, TeamRepository, now_ms
 
 from .errors import DomainError
+from .places import TeamPlace, resolve_team_place
 from .roles import Role, check_leave, check_role_change
 
 NAME_MIN = 3
@@ -29,6 +30,8 @@ NOT_FOUND = "team.not_found"
 ARCHIVED = "team.archived"
 NOT_MEMBER = "team.not_member"
 TARGET_NOT_MEMBER = "team.member.not_found"
+NO_TEAM_HERE = "team.no_team_here"
+PLACE_REQUIRED = "team.place.required"
 
 
 class TeamError(DomainError):
@@ -77,8 +80,12 @@ class TeamService:
         referent_user_id: str,
         *,
         description: str = "",
+        latitude: float | None = None,
+        longitude: float | None = None,
+        source_key: str | None = None,
+        avatar_url: str | None = None,
     ) -> Team:
-        """Create a team whose first referent is ``referent_user_id``.
+        """Create a team whose first referent is ``referent_user_id``; its room follows.
 
         Raises:
             TeamError: ``team.name.length`` (3–80 characters after trimming) or
@@ -95,15 +102,110 @@ class TeamService:
                 commune=commune.strip() if commune else None,
                 postcode=postcode.strip() if postcode else None,
                 departement=departement.strip() if departement else None,
-                latitude=None,
-                longitude=None,
+                latitude=latitude,
+                longitude=longitude,
                 room_id=None,
                 created_at=now_ms(),
                 archived_at=None,
+                source_key=source_key,
+                avatar_url=avatar_url,
             )
             if await self.repository.create(team, referent_user_id):
                 return team
+            if source_key is not None and await self.repository.get_by_source_key(source_key):
+                raise RuntimeError(f"a team already has the source key {source_key!r}")
         raise RuntimeError(f"no free team id for {cleaned!r} after {ID_ATTEMPTS} attempts")
+
+    async def create_team_at(
+        self,
+        name: str,
+        kind: str | TeamKind,
+        place: str | None,
+        referent_user_id: str,
+        *,
+        description: str = "",
+        source_key: str | None = None,
+        avatar_url: str | None = None,
+    ) -> Team:
+        """Create a team located by a postcode or commune name (optional for a thematic team).
+
+        Raises:
+            TeamError: as :meth:`create_team`, or ``team.place.required`` for a local team.
+            PlaceError: ``place.unknown`` or ``place.ambiguous``.
+        """
+        cleaned = clean_name(name)
+        team_kind = parse_kind(kind)
+        located: TeamPlace | None = None
+        if place and place.strip():
+            located = resolve_team_place(place)
+        elif team_kind is TeamKind.LOCAL:
+            raise TeamError(PLACE_REQUIRED)
+        return await self.create_team(
+            cleaned,
+            team_kind,
+            located.commune if located else None,
+            located.postcode if located else None,
+            located.departement if located else None,
+            referent_user_id,
+            description=description,
+            latitude=located.latitude if located else None,
+            longitude=located.longitude if located else None,
+            source_key=source_key,
+            avatar_url=avatar_url,
+        )
+
+    async def import_team(
+        self,
+        source_key: str,
+        name: str,
+        kind: str | TeamKind,
+        place: str | None,
+        referent_user_id: str,
+    ) -> tuple[Team, bool]:
+        """Create the team of an import row unless an earlier import already did.
+
+        Returns:
+            The team, and whether it was created now.
+        """
+        existing = await self.repository.get_by_source_key(source_key)
+        if existing is not None:
+            return existing, False
+        try:
+            team = await self.create_team_at(
+                name, kind, place, referent_user_id, source_key=source_key
+            )
+        except RuntimeError:
+            # Created concurrently by another import of the same row.
+            existing = await self.repository.get_by_source_key(source_key)
+            if existing is None:
+                raise
+            return existing, False
+        return team, True
+
+    async def list_teams(self, *, include_archived: bool = False) -> list[Team]:
+        return await self.repository.list_teams(include_archived=include_archived)
+
+    async def archive_team(self, team_id: str) -> Team:
+        """Archive a team: kept with its members, its room leaves the spaces and is closed.
+
+        Raises:
+            TeamError: ``team.not_found`` or ``team.archived``.
+        """
+        if not await self.repository.archive(team_id):
+            team = await self.get_team(team_id)
+            raise TeamError(ARCHIVED, team=team.id)
+        return await self.get_team(team_id)
+
+    async def team_in_room(self, room_id: str) -> Team:
+        """The team whose room is ``room_id``.
+
+        Raises:
+            TeamError: ``team.no_team_here``.
+        """
+        team = await self.repository.get_by_room(room_id)
+        if team is None:
+            raise TeamError(NO_TEAM_HERE)
+        return team
 
     async def get_team(self, team_id: str) -> Team:
         team = await self.repository.get(team_id)
@@ -170,3 +272,61 @@ class TeamService:
             )
             if new_role is not target_role:
                 await team.set_role(target, new_role)
+
+    # --- What happened in the room (the room is the truth for who is in) ---------------------
+
+    async def member_joined(self, team_id: str, user_id: str) -> bool:
+        """Someone joined the team's room: they are a member (if they were not already)."""
+        return await self.repository.add_member(team_id, user_id, Role.MEMBER)
+
+    async def member_left(self, team_id: str, user_id: str) -> str | None:
+        """Someone left, was kicked or banned from the team's room: they are no longer a member.
+
+        A room cannot refuse a departure, so when the last referent goes the longest-standing
+        manager (else member) becomes referent, and the team is never left without one.
+
+        Returns:
+            The user promoted to referent, if any.
+        """
+        async with self.repository.locked(team_id) as team:
+            if team is None:
+                return None
+            role = await team.role_of(user_id)
+            if role is None:
+                return None
+            await team.remove_member(user_id)
+            if role is not Role.REFERENT or await team.referent_count() > 0:
+                return None
+            successor = await team.senior_member(Role.MANAGER) or await team.senior_member(
+                Role.MEMBER
+            )
+            if successor is not None:
+                await team.set_role(successor, Role.REFERENT)
+            return successor
+
+    async def power_levels_edited(
+        self, team_id: str, sender: str, levels: dict[str, int]
+    ) -> list[DomainError]:
+        """Someone edited the room's power levels: apply the changes the role rules allow.
+
+        ``levels`` maps members to their new power level; each differing from the member's role is
+        a role change asked by ``sender`` (75 asks for manager). The room is then re-projected, so
+        refused changes and levels between roles are put back as the database says.
+
+        Returns:
+            The refusals, one per change the rules did not allow.
+        """
+        refusals: list[DomainError] = []
+        for member in await self.repository.members(team_id):
+            level = levels.get(member.user_id, 0)
+            wanted = Role.for_power_level(level)
+            if wanted is member.role:
+                continue
+            try:
+                await self.change_role(team_id, sender, member.user_id, wanted)
+            except DomainError as refusal:
+                refusals.append(refusal)
+        async with self.repository.locked(team_id) as team:
+            if team is not None:
+                await team.request_sync()
+        return refusals

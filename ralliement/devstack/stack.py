@@ -91,7 +91,13 @@ def app_config_dict(state: StackState) -> dict[str, Any]:
                 "localpart": "ralliement_bienvenue",
                 "displayname": "Ralliement – Bienvenue",
             },
+            "agenda": {
+                "enabled": True,
+                "localpart": "ralliement_agenda",
+                "displayname": "Ralliement – Agenda",
+            },
         },
+        "campaign": {"name": "Ralliement (dev)", "allow_knock": False},
         "locale": {"language": "fr", "timezone": "Europe/Paris"},
         "logging": {"level": "INFO", "loggers": {}},
     }

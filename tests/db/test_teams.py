@@ -51,17 +51,17 @@ async def test_creating_a_team_makes_its_referent(service: TeamService) -> None:
     assert await service.get_team(team.id) == team
     assert await roles(service, team.id) == {ALICE: Role.REFERENT}
     repository = service.repository
-    assert [t.id for t in await repository.list_active()] == [team.id]
+    assert [t.id for t in await repository.list_teams()] == [team.id]
     assert await repository.archive(team.id)
     assert not await repository.archive(team.id)
-    assert await repository.list_active() == []
+    assert await repository.list_teams() == []
 
 
 async def test_invalid_teams_are_refused_and_nothing_is_stored(service: TeamService) -> None:
     await refused("team.name.length", service.create_team("  ab ", "local", None, None, None, BOB))
     await refused("team.name.length", service.create_team("x" * 81, "local", None, None, None, BOB))
     await refused("team.kind.invalid", service.create_team("Santé", "party", None, None, None, BOB))
-    assert await service.repository.list_active() == []
+    assert await service.repository.list_teams() == []
     await refused("team.not_found", service.join("nope", BOB))
 
 

@@ -38,6 +38,7 @@ VALID: dict[str, Any] = {
         "store_dir": "bots",
         "pickle_key": "${RALLIEMENT_PICKLE_KEY}",
         "welcome": {"localpart": "ralliement_bienvenue"},
+        "agenda": {"localpart": "ralliement_agenda"},
     },
 }
 
@@ -192,7 +193,7 @@ def test_names_are_normalised(tmp_path: Path) -> None:
 
 def test_unknown_bot_name_raises_key_error(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
-        load(tmp_path).bot_user_id("agenda")
+        load(tmp_path).bot_user_id("moderation")
 
 
 # --- Paths and database URLs --------------------------------------------------------
