@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import welcome
+from . import agenda, welcome
 from .commands import CommandRegistry, Reply
 from .i18n import Language
 
@@ -18,4 +18,6 @@ class BotBlueprint:
 
 BLUEPRINTS: dict[str, BotBlueprint] = {
     "welcome": BotBlueprint(registry=welcome.build_registry, greeting=welcome.greeting),
+    # No greeting: the agenda bot is joined to team rooms by the appservice, not invited to DMs.
+    "agenda": BotBlueprint(registry=agenda.build_registry),
 }
