@@ -15,8 +15,14 @@ from ralliement.readiness import announce_ready
 from .appservice import DurableAppService
 from .db import create_database
 from .db.inbox import InboxRepository
+from .db.room_sync import RoomSyncQueue
+from .db.teams import TeamRepository
+from .domain.teams import TeamService
 from .handlers import InviteHandler
 from .inbox import InboxProcessor
+from .rooms import RoomProjection, build_projection
+from .rooms.events import TeamRoomEvents
+from .rooms.worker import RoomSyncWorker
 
 log = logging.getLogger("bridge")
 
@@ -30,6 +36,10 @@ class Bridge:
         self.inbox = InboxRepository(self.db)
         self.state_store = PgASStateStore(self.db)
         self.processor = InboxProcessor(self.inbox, handlers=[])
+        self.teams = TeamService(TeamRepository(self.db))
+        self.room_sync = RoomSyncQueue(self.db)
+        self.rooms: RoomProjection | None = None
+        self.room_worker: RoomSyncWorker | None = None
         appservice = config.appservice
         assert appservice.as_token and appservice.hs_token
         self.az = DurableAppService(
@@ -49,14 +59,27 @@ class Bridge:
         await self.db.start()
         await self.state_store.upgrade_table.upgrade(self.db)
         await self.az.start(host=self.config.appservice.hostname, port=self.config.appservice.port)
+        self.rooms = build_projection(self.config, self.az.intent.api, self.db)
+        self.room_worker = RoomSyncWorker(self.room_sync, self.rooms.projector)
         self.processor.handlers.extend(
             [
                 self.state_store.update_state,
                 InviteHandler(self.az.intent, self.config.homeserver.domain),
+                TeamRoomEvents(
+                    self.teams,
+                    self.rooms.projector,
+                    self.rooms.client,
+                    ignored_users=self._our_users(),
+                    wake=self.room_worker.wake,
+                ),
             ]
         )
         await self._wait_for_homeserver()
         await self.az.intent.ensure_registered()
+        # A cheap reconcile on every start: each room is read once and repaired if it drifted.
+        checked = await self.room_sync.request_all()
+        log.info("Checking the rooms of %d teams against the database", checked)
+        self.room_worker.start()
         self.processor.start()
         self.az.ready = True
         log.info(
@@ -64,6 +87,10 @@ class Bridge:
             self.config.appservice.hostname,
             self.config.appservice.port,
         )
+
+    def _our_users(self) -> frozenset[str]:
+        bots = {self.config.bot_user_id(name) for name in self.config.bots.bots}
+        return frozenset({self.config.appservice_bot_user_id, *bots})
 
     async def _wait_for_homeserver(self, timeout: float = 60.0) -> None:
         """Ping the homeserver through the appservice ping API until it answers.
@@ -88,6 +115,8 @@ class Bridge:
 
     async def stop(self) -> None:
         await self.processor.stop()
+        if self.room_worker is not None:
+            await self.room_worker.stop()
         await self.az.stop()
         await self.db.stop()
 

@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
             default=Path("config.yaml"),
             help="configuration file (default: ./config.yaml)",
         )
+        if name == "bridge":
+            sub.add_argument(
+                "--reconcile",
+                action="store_true",
+                help="compare every team room with the database, repair drift, report, exit",
+            )
         if name == "generate-registration":
             sub.add_argument(
                 "-o",
@@ -107,6 +113,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     config = load_config(args.config)
     setup_logging(config.logging.level, config.logging.loggers)
+    if args.command == "bridge" and args.reconcile:
+        from bridge.reconcile import reconcile
+
+        return asyncio.run(reconcile(config))
     if args.command == "bridge":
         from bridge.app import run_bridge
 

@@ -90,3 +90,25 @@ def check_leave(role: Role, referents: int) -> None:
     """
     if role is Role.REFERENT and referents <= 1:
         raise RoleRefused(LEAVE_LAST_REFERENT)
+
+
+def check_admin_role_change(target: Role, new_role: Role, referents: int) -> None:
+    """Whether a campaign admin (not a member of the team) may give ``new_role`` to a member.
+
+    An admin may set any role, within the team's limits: at most :data:`MAX_REFERENTS` referents,
+    and never none.
+
+    Args:
+        target: the current role of the member whose role changes.
+        new_role: the role asked for.
+        referents: how many referents the team has now.
+
+    Raises:
+        RoleRefused: ``team.role.last_referent`` or ``team.role.too_many_referents``.
+    """
+    if new_role is target:
+        return
+    if target is Role.REFERENT and referents <= 1:
+        raise RoleRefused(LAST_REFERENT)
+    if new_role is Role.REFERENT and referents >= MAX_REFERENTS:
+        raise RoleRefused(TOO_MANY_REFERENTS, limit=MAX_REFERENTS)

@@ -16,7 +16,7 @@ from bridge.db.teams import Member, Team, TeamKind, TeamRepository, now_ms
 
 from .errors import DomainError
 from .places import TeamPlace, resolve_team_place
-from .roles import Role, check_leave, check_role_change
+from .roles import Role, check_admin_role_change, check_leave, check_role_change
 
 NAME_MIN = 3
 NAME_MAX = 80
@@ -207,6 +207,12 @@ class TeamService:
             raise TeamError(NO_TEAM_HERE)
         return team
 
+    async def request_room_sync(self, team_id: str) -> None:
+        """Ask for the team's room to be checked against the database (e.g. after an upgrade)."""
+        async with self.repository.locked(team_id) as team:
+            if team is not None:
+                await team.request_sync()
+
     async def get_team(self, team_id: str) -> Team:
         team = await self.repository.get(team_id)
         if team is None:
@@ -326,7 +332,52 @@ class TeamService:
                 await self.change_role(team_id, sender, member.user_id, wanted)
             except DomainError as refusal:
                 refusals.append(refusal)
-        async with self.repository.locked(team_id) as team:
-            if team is not None:
-                await team.request_sync()
+        await self.request_room_sync(team_id)
         return refusals
+
+    # --- The admin doors (CLI, provisioning API) ---------------------------------------------
+
+    def check_new_team(
+        self, name: str, kind: str | TeamKind, place: str | None
+    ) -> tuple[str, TeamKind, TeamPlace | None]:
+        """What :meth:`create_team_at` would store for these, or its refusal; writes nothing.
+
+        Used by dry runs and to key imports on the resolved place.
+
+        Returns:
+            The cleaned name, the kind, and the place (None when no place is given).
+
+        Raises:
+            TeamError, PlaceError: as :meth:`create_team_at`.
+        """
+        cleaned = clean_name(name)
+        team_kind = parse_kind(kind)
+        if place and place.strip():
+            return cleaned, team_kind, resolve_team_place(place)
+        if team_kind is TeamKind.LOCAL:
+            raise TeamError(PLACE_REQUIRED)
+        return cleaned, team_kind, None
+
+    async def set_role_as_admin(self, team_id: str, target: str, new_role: Role) -> bool:
+        """A campaign admin gives ``target`` the role ``new_role``, within the team's limits.
+
+        Returns:
+            Whether the role changed.
+
+        Raises:
+            TeamError: ``team.not_found``, ``team.archived``, ``team.member.not_found``.
+            RoleRefused: see :func:`.roles.check_admin_role_change`.
+        """
+        async with self.repository.locked(team_id) as team:
+            if team is None:
+                raise TeamError(NOT_FOUND, team=team_id)
+            if team.team.archived_at is not None:
+                raise TeamError(ARCHIVED, team=team_id)
+            target_role = await team.role_of(target)
+            if target_role is None:
+                raise TeamError(TARGET_NOT_MEMBER, team=team_id, user=target)
+            check_admin_role_change(target_role, new_role, await team.referent_count())
+            if new_role is target_role:
+                return False
+            await team.set_role(target, new_role)
+            return True

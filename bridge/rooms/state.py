@@ -1,0 +1,134 @@
+"""What a team room and a space should contain: pure functions from the database's view.
+
+Room state is a projection of the database. These functions say what each managed state event
+should hold; :mod:`.projector` compares that with the room and sends only what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bridge.db.teams import Member, Team
+from bridge.domain.roles import Role
+
+TEAM_STATE = "org.ralliement.team"
+EVENT_STATE = "org.ralliement.event"
+ROOM_VERSION = "12"
+ENCRYPTION = {"algorithm": "m.megolm.v1.aes-sha2", "rotation_period_ms": 604_800_000}
+
+#: Power level of the bots in team rooms: enough to post even if a room is made read-only for
+#: members (events_default 50), not enough to touch roles.
+BOT_POWER_LEVEL = 50
+#: Above every member: only the room's creator (the appservice, unlimited power in room version
+#: 12) may send these, so the published projection and the room's links cannot be edited by hand.
+APPSERVICE_ONLY = 150
+
+MANAGED_EVENT_LEVELS: Mapping[str, int] = {
+    "m.room.name": Role.MANAGER.power_level,
+    "m.room.topic": Role.MANAGER.power_level,
+    "m.room.avatar": Role.MANAGER.power_level,
+    "m.room.pinned_events": Role.MANAGER.power_level,
+    "m.room.power_levels": Role.REFERENT.power_level,
+    "m.room.history_visibility": Role.REFERENT.power_level,
+    "m.room.server_acl": Role.REFERENT.power_level,
+    "m.room.encryption": APPSERVICE_ONLY,
+    "m.room.join_rules": APPSERVICE_ONLY,
+    "m.room.tombstone": APPSERVICE_ONLY,
+    "m.space.parent": APPSERVICE_ONLY,
+    TEAM_STATE: APPSERVICE_ONLY,
+    EVENT_STATE: APPSERVICE_ONLY,
+}
+
+#: The defaults of the room (Matrix's usual ones, written out so drift is visible).
+ROOM_LEVELS: Mapping[str, int] = {
+    "users_default": 0,
+    "events_default": 0,
+    "state_default": Role.MANAGER.power_level,
+    "invite": 0,
+    "kick": Role.MANAGER.power_level,
+    "ban": Role.MANAGER.power_level,
+    "redact": Role.MANAGER.power_level,
+}
+
+
+def coarse_geo_uri(team: Team) -> str | None:
+    """The team's place as a ``geo:`` URI rounded to about a kilometre (commune level)."""
+    if team.latitude is None or team.longitude is None:
+        return None
+    return f"geo:{team.latitude:.2f},{team.longitude:.2f}"
+
+
+def team_state(team: Team) -> dict[str, Any]:
+    """Content of ``org.ralliement.team``: what any client may read about the team."""
+    content: dict[str, Any] = {
+        "id": team.id,
+        "name": team.name,
+        "kind": team.kind.value,
+        "description": team.description,
+        "commune": team.commune,
+        "postcode": team.postcode,
+        "departement": team.departement,
+        "created_at": team.created_at,
+    }
+    if (uri := coarse_geo_uri(team)) is not None:
+        content["location"] = {"name": team.commune, "uri": uri}
+    if team.archived_at is not None:
+        content["archived_at"] = team.archived_at
+    return content
+
+
+def topic(team: Team) -> str:
+    where = f"{team.commune} ({team.postcode})" if team.commune else ""
+    parts = [part for part in (team.description, where) if part]
+    return " — ".join(parts) or team.name
+
+
+def power_levels(
+    members: Iterable[Member], bots: Iterable[str], current: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The room's power levels: roles from the database, the bots, and our event levels.
+
+    Levels of event types we do not manage are kept from ``current``; users who are not members
+    lose any level they were given by hand. The creator is never listed (room version 12).
+    """
+    users = {member.user_id: member.role.power_level for member in members}
+    users = {user_id: level for user_id, level in users.items() if level}
+    users.update({bot: BOT_POWER_LEVEL for bot in bots})
+    events = dict((current or {}).get("events") or {})
+    events.update(MANAGED_EVENT_LEVELS)
+    content: dict[str, Any] = dict(current or {})
+    content.update(ROOM_LEVELS)
+    content["users"] = dict(sorted(users.items()))
+    content["events"] = dict(sorted(events.items()))
+    return content
+
+
+def join_rules(space_room_id: str | None, *, allow_knock: bool, archived: bool) -> dict[str, Any]:
+    """Members of the campaign space may join; others may knock when allowed; archived: invite."""
+    if archived or space_room_id is None:
+        return {"join_rule": "invite"}
+    return {
+        "join_rule": "knock_restricted" if allow_knock else "restricted",
+        "allow": [{"type": "m.room_membership", "room_id": space_room_id}],
+    }
+
+
+def space_link(domain: str) -> dict[str, Any]:
+    """Content of an ``m.space.child`` / ``m.space.parent`` link (``via`` our server)."""
+    return {"via": [domain]}
+
+
+def parent_link(domain: str) -> dict[str, Any]:
+    return {"via": [domain], "canonical": True}
+
+
+def space_power_levels(bots: Iterable[str]) -> dict[str, Any]:
+    """Spaces are read-only for members: only the appservice (creator) and bots write there."""
+    return {
+        **ROOM_LEVELS,
+        "events_default": 100,
+        "state_default": 100,
+        "users": {bot: BOT_POWER_LEVEL for bot in sorted(bots)},
+        "events": {"m.space.child": APPSERVICE_ONLY, "m.room.join_rules": APPSERVICE_ONLY},
+    }
