@@ -1,12 +1,48 @@
-"""The agenda bot: lives in the team rooms, where the appservice makes it join."""
+"""The agenda bot: lives in the team rooms, where the appservice makes it join.
+
+In a team room it shows the team (``!equipe``), its members (``!membres``) and changes roles
+(``!role``) through :class:`~bridge.domain.teams.TeamService`; the appservice then applies the new
+power levels to the room. Anywhere else those commands answer that the room is no team's.
+"""
 
 from __future__ import annotations
 
+from .arguments import parse_role_request
 from .commands import CommandContext, CommandRegistry, Reply
+from .i18n import role_name, translate
+from .services import BotServices
+from .team_views import member_list, person, team_card
 
 
-def build_registry() -> CommandRegistry:
+def build_registry(services: BotServices) -> CommandRegistry:
     registry = CommandRegistry()
+    teams = services.teams
+
+    @registry.command("equipe", "team", help_key="help.equipe")
+    async def show_team(context: CommandContext) -> Reply:
+        team = await teams.team_in_room(context.room_id)
+        members = await teams.members(team.id)
+        return team_card(team, members, context.names, services.zone, context.language)
+
+    @registry.command("membres", "members", help_key="help.membres")
+    async def show_members(context: CommandContext) -> Reply:
+        team = await teams.team_in_room(context.room_id)
+        members = await teams.members(team.id)
+        return member_list(team, members, context.names, context.language)
+
+    @registry.command("role", help_key="help.role", usage="@… <role>")
+    async def change_role(context: CommandContext) -> Reply:
+        team = await teams.team_in_room(context.room_id)
+        request = parse_role_request(context.args, context.mentions, context.names)
+        before = {member.user_id: member.role for member in await teams.members(team.id)}
+        await teams.change_role(team.id, context.sender, request.user_id, request.role)
+        key = "role.unchanged" if before.get(request.user_id) is request.role else "role.changed"
+        plain, html = person(request.user_id, context.names)
+        role = role_name(request.role, context.language)
+        return Reply(
+            translate(key, context.language, user=plain, role=role),
+            translate(key, context.language, user=html, role=f"<b>{role}</b>"),
+        )
 
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:

@@ -27,8 +27,10 @@ from nio import (
     SyncError,
 )
 
+from .arguments import mentioned_users
 from .commands import CommandContext, CommandRegistry, Reply, parse_command
 from .crosssign import CrossSigningKeys, ensure_cross_signed
+from .dispatch import run_command
 from .homeserver_api import HomeserverAPI
 from .i18n import Language, translate
 from .session import BotFolder, DeviceSession, open_device_session
@@ -61,6 +63,7 @@ class BotClient:
         registry: CommandRegistry,
         language: Language,
         greeting: Callable[[Language], Reply] | None = None,
+        direct_only: bool = False,
     ) -> None:
         self.identity = identity
         self.homeserver = homeserver
@@ -71,12 +74,14 @@ class BotClient:
         self.registry = registry
         self.language = language
         self.greeting = greeting
+        self.direct_only = direct_only
         self.log = logging.getLogger(f"bots.{identity.name}")
         self.client: AsyncClient | None = None
         self.session: DeviceSession | None = None
         self._work: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._waiting_for_keys: set[asyncio.Task[None]] = set()
+        self._follow_ups: set[asyncio.Task[None]] = set()
 
     @property
     def device_id(self) -> str:
@@ -122,13 +127,15 @@ class BotClient:
         self.log.info("%s ready on device %s", user_id, self.session.device_id)
 
     async def stop(self) -> None:
-        for task in [*self._tasks, *self._waiting_for_keys]:
+        tasks = [*self._tasks, *self._waiting_for_keys, *self._follow_ups]
+        for task in tasks:
             task.cancel()
-        for task in [*self._tasks, *self._waiting_for_keys]:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
         self._waiting_for_keys.clear()
+        self._follow_ups.clear()
         if self.client is not None:
             await self.client.close()
 
@@ -177,12 +184,15 @@ class BotClient:
         self._work.put_nowait(lambda: self._join(room.room_id, event.sender))
 
     async def _on_member(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
-        joined_now = (
+        # Greet in a DM only: the invite of a DM says so (``is_direct``, set by the client that
+        # created it). Team rooms, which the appservice joins the bots to, are not greeted.
+        joined_dm_now = (
             event.state_key == self.identity.user_id
             and event.membership == "join"
             and event.prev_membership == "invite"
+            and (event.prev_content or {}).get("is_direct") is True
         )
-        if joined_now and self.greeting is not None and room.member_count <= 2:
+        if joined_dm_now and self.greeting is not None and room.member_count <= 2:
             greeting = self.greeting(self.language)
             self._work.put_nowait(lambda: self._send(room.room_id, greeting, key=event.event_id))
 
@@ -207,24 +217,55 @@ class BotClient:
         await self.client.join(room_id)
 
     async def _answer(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        group_room = room.member_count > 2
+        if group_room and self.direct_only:
+            return
         parsed = parse_command(event.body)
         language = self.language
         if parsed is None:
-            if room.member_count > 2:
+            if group_room:
                 return  # Conversation in a group room: not for us.
             reply = Reply(translate("command.not_a_command", language))
         elif (command := self.registry.find(parsed.name)) is None:
             reply = self.registry.unknown(parsed.name, language)
         else:
             context = CommandContext(
-                event.sender, room.room_id, event.event_id, parsed.args, language
+                event.sender,
+                room.room_id,
+                event.event_id,
+                parsed.args,
+                language,
+                mentions=mentioned_users(
+                    event.source.get("content", {}), exclude=[self.identity.user_id]
+                ),
+                names={user_id: user.name for user_id, user in room.users.items()},
             )
-            try:
-                reply = await command.handler(context)
-            except Exception:
-                self.log.exception("Command !%s from %s failed", parsed.name, event.sender)
-                reply = Reply(translate("command.failed", language))
+            reply = await run_command(command, context, self.log)
         await self._send(room.room_id, reply, key=event.event_id, in_reply_to=event.event_id)
+        if reply.follow_up is not None:
+            task = asyncio.create_task(
+                self._follow_up(room.room_id, event.event_id, reply.follow_up),
+                name=f"{self.identity.name}-follow-up-{event.event_id}",
+            )
+            self._follow_ups.add(task)
+            task.add_done_callback(self._follow_ups.discard)
+
+    async def _follow_up(
+        self, room_id: str, event_id: str, work: Callable[[], Awaitable[Reply | None]]
+    ) -> None:
+        """Finish a command in the background; its reply is sent by the worker, like the others."""
+        try:
+            reply = await work()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.log.exception("The follow-up of %s in %s failed", event_id, room_id)
+            return
+        if reply is not None:
+            send = partial(
+                self._send, room_id, reply, key=f"{event_id}/follow-up", in_reply_to=event_id
+            )
+            self._work.put_nowait(send)
 
     async def _await_late_key(self, room: MatrixRoom, event: MegolmEvent) -> None:
         """Decrypt once the key arrives; if it does not come in time, ask for it and explain."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from .i18n import Language, translate
@@ -18,21 +18,35 @@ PREFIX = "!"
 
 @dataclass(frozen=True)
 class Reply:
-    """What a bot answers: plain text, optionally HTML."""
+    """What a bot answers: plain text, optionally HTML.
+
+    Attributes:
+        follow_up: Work that finishes later (e.g. waiting for a room to be created): the bot runs
+            it in the background after sending this reply, and sends what it returns, if anything.
+    """
 
     body: str
     html: str | None = None
+    follow_up: Callable[[], Awaitable[Reply | None]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class CommandContext:
-    """Who asked what, where, in which language."""
+    """Who asked what, where, in which language.
+
+    Attributes:
+        mentions: The users the message mentions, in order: its pills (``matrix.to`` links in the
+            HTML body) or else its ``m.mentions.user_ids``; never the bot itself.
+        names: The display names of the room's members, by user ID (only those that have one).
+    """
 
     sender: str
     room_id: str
     event_id: str
     args: str
     language: Language
+    mentions: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 Handler = Callable[[CommandContext], Awaitable[Reply]]

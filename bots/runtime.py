@@ -1,4 +1,5 @@
-"""The bots process: every enabled bot in one asyncio program, each with its own device."""
+"""The bots process: config → database (the appservice's, not migrated here) → services → every
+enabled bot, each with its own device → ready → shutdown."""
 
 from __future__ import annotations
 
@@ -7,18 +8,22 @@ import logging
 
 import aiohttp
 
+from bridge.db.teams import TeamRepository
+from bridge.domain.teams import TeamService
 from ralliement.config import Config
 from ralliement.readiness import announce_ready
 
 from .catalog import BLUEPRINTS
 from .client import BotClient, BotIdentity
+from .database import DatabaseNotReady, open_shared_database
 from .homeserver_api import HomeserverAPI
+from .services import BotServices
 from .session import BotFolder
 
 log = logging.getLogger("bots")
 
 
-def build_bots(config: Config, api: HomeserverAPI) -> list[BotClient]:
+def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> list[BotClient]:
     bots = []
     for name, settings in config.bots.bots.items():
         if not settings.enabled:
@@ -32,9 +37,10 @@ def build_bots(config: Config, api: HomeserverAPI) -> list[BotClient]:
                 api=api,
                 folder=BotFolder(config.bots.store_dir / settings.localpart),
                 pickle_key=config.bots.pickle_key,
-                registry=blueprint.registry(),
+                registry=blueprint.registry(services),
                 language=config.locale.language,
                 greeting=blueprint.greeting,
+                direct_only=blueprint.direct_only,
             )
         )
     return bots
@@ -43,20 +49,36 @@ def build_bots(config: Config, api: HomeserverAPI) -> list[BotClient]:
 async def run_bots(config: Config, stop: asyncio.Event) -> None:
     """Start every enabled bot, announce readiness, run until ``stop`` is set."""
     assert config.appservice.as_token
-    async with aiohttp.ClientSession() as session:
-        api = HomeserverAPI(session, config.homeserver.address, config.appservice.as_token)
-        bots = build_bots(config, api)
-        started: list[BotClient] = []
-        try:
-            for bot in bots:
-                await bot.start()
-                started.append(bot)
-            announce_ready(
-                "bots",
-                bots={bot.identity.name: bot.identity.user_id for bot in started},
-                devices={bot.identity.name: bot.device_id for bot in started},
-            )
-            await stop.wait()
-        finally:
-            for bot in started:
-                await bot.stop()
+    try:
+        db = await open_shared_database(config.database.url)
+    except DatabaseNotReady as error:
+        log.error("%s", error)
+        raise SystemExit(1) from None
+    services = BotServices(
+        teams=TeamService(TeamRepository(db)),
+        domain=config.homeserver.domain,
+        zone=config.locale.zone,
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            api = HomeserverAPI(session, config.homeserver.address, config.appservice.as_token)
+            await _run(build_bots(config, api, services), stop)
+    finally:
+        await db.stop()
+
+
+async def _run(bots: list[BotClient], stop: asyncio.Event) -> None:
+    started: list[BotClient] = []
+    try:
+        for bot in bots:
+            await bot.start()
+            started.append(bot)
+        announce_ready(
+            "bots",
+            bots={bot.identity.name: bot.identity.user_id for bot in started},
+            devices={bot.identity.name: bot.device_id for bot in started},
+        )
+        await stop.wait()
+    finally:
+        for bot in started:
+            await bot.stop()

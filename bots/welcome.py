@@ -1,19 +1,97 @@
-"""The welcome bot: the first conversation a supporter has with the campaign."""
+"""The welcome bot: the first conversation a supporter has with the campaign, in a DM.
+
+``!creer-equipe <nom> <code postal ou commune>`` makes the supporter the referent of a new local
+team; the appservice then creates the team's room and invites them, and the bot tells them when
+the room is there. How the name and the place are told apart: :func:`.arguments.parse_team_request`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from html import escape
+
+from bridge.db.teams import Team, TeamKind
+from bridge.domain.errors import DomainError
+from bridge.domain.teams import TeamService
+from ralliement.geo.gazetteer import gazetteer
+
+from .arguments import parse_team_request
 from .commands import CommandContext, CommandRegistry, Reply
-from .i18n import translate
+from .i18n import Language, translate
+from .refusals import refusal
+from .services import BotServices
+
+# Refusals caused by what was typed: answered with the command's usage and an example.
+_INPUT_ERRORS = frozenset(
+    {
+        "team.create.missing",
+        "team.create.missing_place",
+        "team.name.length",
+        "team.place.required",
+        "place.unknown",
+        "place.ambiguous",
+    }
+)
+ROOM_POLL_S = 1.0
 
 
-def build_registry() -> CommandRegistry:
+def build_registry(services: BotServices) -> CommandRegistry:
     registry = CommandRegistry()
 
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:
         return registry.help_text(context.language)
 
+    @registry.command("creer-equipe", "create-team", help_key="help.creer_equipe")
+    async def create_team(context: CommandContext) -> Reply:
+        language = context.language
+        if context.sender.split(":", 1)[-1] != services.domain:
+            # Until supporters are verified when joining, being a user of the campaign's own
+            # homeserver is what makes one a supporter.
+            outside = DomainError("team.create.local_only", domain=services.domain)
+            return refusal(outside, language)
+        try:
+            request = parse_team_request(context.args, is_place)
+            await services.teams.check_creation_quota(context.sender)
+            team = await services.teams.create_team_at(
+                request.name, TeamKind.LOCAL, request.place, context.sender
+            )
+        except DomainError as error:
+            hint = "team.create.usage" if error.key in _INPUT_ERRORS else None
+            return refusal(error, language, hint=hint)
+        place = f"{team.commune} ({team.postcode})" if team.commune else request.place
+        return Reply(
+            translate("team.create.done", language, name=team.name, place=place, team=team.id),
+            follow_up=lambda: announce_room(services.teams, team, services.room_wait_s, language),
+        )
+
     return registry
+
+
+def is_place(text: str) -> bool:
+    """Whether the gazetteer knows at least one commune for ``text``."""
+    return bool(gazetteer().resolve(text))
+
+
+async def announce_room(teams: TeamService, team: Team, wait_s: float, language: Language) -> Reply:
+    """Wait until the appservice has created the team's room (and so invited its referent), then
+    say so; after ``wait_s`` seconds, say that the invite will come later."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while True:
+        room_id = (await teams.get_team(team.id)).room_id
+        if room_id is not None:
+            link = f"https://matrix.to/#/{room_id}"
+            body = translate("team.create.room_ready", language, name=team.name, link=link)
+            anchor = f'<a href="{escape(link)}">{escape(room_id)}</a>'
+            html = translate(
+                "team.create.room_ready", language, name=escape(team.name), link=anchor
+            )
+            return Reply(body, html)
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            return Reply(translate("team.create.room_late", language, name=team.name))
+        await asyncio.sleep(min(ROOM_POLL_S, remaining))
 
 
 def greeting(language: str) -> Reply:

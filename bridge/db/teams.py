@@ -286,3 +286,14 @@ class TeamRepository:
                 lock = f"SELECT {TEAM_COLUMNS} FROM team WHERE id = $1"
             row = await conn.fetchrow(lock, team_id)
             yield None if row is None else LockedTeam(conn, Team.from_row(row))
+
+    async def count_led_since(self, user_id: str, since_ms: int) -> int:
+        """How many teams created at or after ``since_ms`` have ``user_id`` as a referent."""
+        count = await self.db.fetchval(
+            "SELECT COUNT(*) FROM team JOIN team_member ON team_member.team_id = team.id"
+            " WHERE team_member.user_id = $1 AND team_member.role = $2 AND team.created_at >= $3",
+            user_id,
+            Role.REFERENT.value,
+            since_ms,
+        )
+        return int(count)

@@ -381,3 +381,16 @@ class TeamService:
                 return False
             await team.set_role(target, new_role)
             return True
+
+    # --- Supporters creating teams (welcome bot) ---------------------------------------------
+
+    async def check_creation_quota(self, user_id: str, *, limit: int = 3, hours: int = 24) -> None:
+        """Whether ``user_id`` may create one more team: a supporter leads at most ``limit``
+        teams created in the last ``hours`` hours. Admin doors do not ask.
+
+        Raises:
+            TeamError: ``team.create.quota`` (with ``limit`` and ``hours``).
+        """
+        since = now_ms() - hours * 3_600_000
+        if await self.repository.count_led_since(user_id, since) >= limit:
+            raise TeamError("team.create.quota", limit=limit, hours=hours)

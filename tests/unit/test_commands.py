@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bots import welcome
 from bots.commands import CommandContext, CommandRegistry, Reply, parse_command
-from bots.welcome import build_registry
+from bots.services import BotServices
+from bridge.db import create_database
+from bridge.db.teams import TeamRepository
+from bridge.domain.teams import TeamService
+
+
+def build_registry() -> CommandRegistry:
+    """The welcome bot's commands, on a database never opened: these tests do not reach it."""
+    database = create_database("sqlite:///:memory:", migrate=False)
+    teams = TeamService(TeamRepository(database))
+    return welcome.build_registry(BotServices(teams, "localhost", ZoneInfo("Europe/Paris")))
 
 
 @pytest.mark.parametrize(
