@@ -9,6 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from .admin.cli import add_admin_parser, run_admin
 from .config import Config, ConfigError, load_config
 from .logs import setup_logging
 
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="replace the tokens (the homeserver must reload the file)",
             )
+    add_admin_parser(commands, "configuration file (default: ./config.yaml)")
     return parser
 
 
@@ -100,6 +102,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .devstack.cli import add_user
 
         return asyncio.run(add_user(args.data, args.localpart, args.password, args.admin))
+    if args.command == "admin":
+        return run_admin(args)
     if args.command == "generate-registration":
         from bridge.registration import write_registration
 

@@ -42,6 +42,8 @@ class StackState:
     synapse_port: int
     appservice_port: int
     pickle_key: str
+    # Added later: a data folder made before it gets one on its next start.
+    provisioning_secret: str = ""
 
     @classmethod
     def load_or_create(cls, path: Path, synapse_port: int | None) -> StackState:
@@ -51,6 +53,8 @@ class StackState:
                 state.synapse_port = synapse_port
         else:
             state = cls(synapse_port or 8008, free_port(), secrets.token_urlsafe(32))
+        if not state.provisioning_secret:
+            state.provisioning_secret = secrets.token_urlsafe(32)
         write_private(path, json.dumps(state.__dict__))
         return state
 
@@ -98,6 +102,8 @@ def app_config_dict(state: StackState) -> dict[str, Any]:
             },
         },
         "campaign": {"name": "Ralliement (dev)", "allow_knock": False},
+        # The provisioning API's bearer token; kept in stack.json and config.yaml (mode 0600).
+        "provisioning": {"shared_secret": state.provisioning_secret},
         "locale": {"language": "fr", "timezone": "Europe/Paris"},
         "logging": {"level": "INFO", "loggers": {}},
     }

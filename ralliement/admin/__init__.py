@@ -1,0 +1,7 @@
+"""What campaign admins use, shared by their two doors: the ``ralliement admin`` command and the
+HTTP provisioning API (:mod:`bridge.provisioning`).
+
+``messages`` turns domain refusals into admin text, ``inputs`` checks what admins type, ``views``
+shapes teams as JSON and text, ``importer`` imports teams in bulk. Every rule stays in
+:mod:`bridge.domain`; these modules only read input and show results.
+"""

@@ -1,0 +1,455 @@
+"""Teams in bulk, from a table: one importer for ``ralliement admin team import`` and for
+``POST /teams/import`` of the provisioning API.
+
+A table has the columns name, kind, place and referent (header names in English or French, see
+:data:`COLUMNS`). Each row goes through :class:`~bridge.domain.teams.TeamService`: the same rules
+as a team created any other way. A bad row is reported with its line, its column and the fix,
+and the batch goes on.
+
+Re-running a file is safe. Each row is keyed on the team's **name** (accents, case and spaces
+ignored) and its **commune** as resolved (so "69003" and "Lyon 3e Arrondissement" are the same
+place); the kind and the referent are not part of the key. So after an admin edits a file and
+imports it again:
+
+- rows already imported are "already there" and nothing is created, even if their kind or referent
+  was edited (the importer never changes an existing team; a note says what differs: change it
+  with the API or the bot commands);
+- a renamed team or a team moved to another commune is a new team;
+- rows that failed before are imported once fixed.
+
+Two rows of one file with the same key are reported as duplicates (the first one is imported).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bridge.db.teams import Team
+from bridge.domain.errors import DomainError
+from bridge.domain.places import TeamPlace, resolve_team_place
+from bridge.domain.roles import Role
+from bridge.domain.teams import TeamService, clean_name, parse_kind
+
+from .inputs import EXAMPLE_USER, kind_from_word, user_id_problem
+from .messages import admin_message
+
+KEY_PREFIX = "import:"
+
+#: The columns, and the header names accepted for each (compared without accents and case,
+#: spaces and dashes read as "_").
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "name": ("name", "nom"),
+    "kind": ("kind", "type"),
+    "place": ("place", "postcode", "code_postal", "commune"),
+    "referent": ("referent", "référent"),
+}
+REQUIRED = ("name", "kind", "referent")
+DELIMITERS = (";", ",", "\t")
+
+# Keys of the importer's own refusals (the domain's keys are used for the rest).
+CELL_EMPTY = "import.cell.empty"
+REFERENT_INVALID = "import.referent.invalid"
+ROW_SHAPE = "import.row.cells"
+DUPLICATE = "import.row.duplicate"
+
+# The column a domain refusal is about, by key prefix.
+_COLUMN_OF_KEY = (("team.name.", "name"), ("team.kind.", "kind"), ("team.place.", "place"))
+
+
+class ImportFileError(ValueError):
+    """The table as a whole cannot be read (no header, a missing column, not text)."""
+
+
+def fold(text: str) -> str:
+    """Text compared loosely: "  Équipe  LYON " → "equipe lyon"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def import_key(name: str, place: TeamPlace | None) -> str:
+    """The source key of an imported team: its folded name and its commune."""
+    where = f"{place.departement}/{fold(place.commune)}" if place else "-"
+    return f"{KEY_PREFIX}{fold(name)}|{where}"
+
+
+def _header_name(cell: str) -> str:
+    return fold(cell).replace(" ", "_").replace("-", "_").replace("'", "_")
+
+
+_ALIASES = {_header_name(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One row to import; ``line`` is its line in the file (its position in a JSON list)."""
+
+    line: int
+    cells: Mapping[str, str]
+    headers: Mapping[str, str] = field(default_factory=dict)
+    extra_cells: int = 0
+
+    def cell(self, column: str) -> str:
+        return " ".join(self.cells.get(column, "").split())
+
+    def header(self, column: str) -> str:
+        """The column's name as the file wrote it."""
+        return self.headers.get(column, column)
+
+
+@dataclass(frozen=True)
+class RowError:
+    column: str | None
+    key: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "key": self.key,
+            "message": self.message,
+            "params": dict(self.params),
+        }
+
+
+@dataclass
+class RowResult:
+    """What became of one row: ``created``, ``existing``, ``to_create`` (dry run) or ``error``."""
+
+    line: int
+    name: str
+    status: str
+    team_id: str | None = None
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "name": self.name,
+            "status": self.status,
+            "team_id": self.team_id,
+            "errors": [error.as_json() for error in self.errors],
+            "notes": self.notes,
+        }
+
+    def as_text(self) -> list[str]:
+        if self.errors:
+            where = f"line {self.line}"
+            return [
+                where + (f", column {e.column}" if e.column else "") + f": {e.message}"
+                for e in self.errors
+            ]
+        verb = {"created": "created", "existing": "already there", "to_create": "would create"}
+        text = f"line {self.line}: {verb[self.status]} {self.name!r}"
+        if self.team_id:
+            text += f" ({self.team_id})"
+        return [text] + [f"  note: {note}" for note in self.notes]
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: list[RowResult] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def created(self) -> int:
+        return self.count("to_create" if self.dry_run else "created")
+
+    @property
+    def existing(self) -> int:
+        return self.count("existing")
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    def summary(self) -> str:
+        counts = f"already there {self.existing}, errors {self.errors}."
+        if self.dry_run:
+            return f"Dry run: would create {self.created}, {counts} Nothing was written."
+        return f"Created {self.created}, {counts}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "existing": self.existing,
+            "errors": self.errors,
+            "ignored_columns": self.ignored_columns,
+            "rows": [row.as_json() for row in self.rows],
+        }
+
+    def as_text(self) -> str:
+        lines = [f"Ignored column: {name}" for name in self.ignored_columns]
+        for row in self.rows:
+            lines.extend(row.as_text())
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+
+# --- Reading tables ------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """The text of a file: UTF-8 (with or without a BOM), else Windows-1252 (older Excel)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _map_header(
+    cells: Sequence[str], line: int
+) -> tuple[dict[int, str], dict[str, str], list[str]]:
+    """Which cell holds which column; the columns' names as written; the ignored columns."""
+    positions: dict[int, str] = {}
+    written: dict[str, str] = {}
+    ignored: list[str] = []
+    for position, cell in enumerate(cells):
+        column = _ALIASES.get(_header_name(cell))
+        if column is None:
+            if cell.strip():
+                ignored.append(cell.strip())
+            continue
+        if column in written and column != "place":
+            raise ImportFileError(
+                f"line {line}: the columns {written[column]!r} and {cell.strip()!r} both give"
+                f" the team's {column}; keep one"
+            )
+        positions[position] = column
+        written[column] = f"{written[column]}/{cell.strip()}" if column in written else cell.strip()
+    missing = [column for column in REQUIRED if column not in written]
+    if missing:
+        accepted = "; ".join(f"{c}: {', '.join(COLUMNS[c])}" for c in missing)
+        found = ", ".join(repr(cell) for cell in cells)
+        raise ImportFileError(
+            f"line {line}: the header has no {' or '.join(missing)} column (found {found}); the"
+            f" first line must name the columns (accepted names — {accepted})"
+        )
+    return positions, written, ignored
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of the header line: ';' (French Excel), ',' or a tab."""
+    for line in text.splitlines():
+        if line.strip():
+            return max(DELIMITERS, key=line.count)
+    return ","
+
+
+def rows_from_csv(data: bytes | str) -> tuple[list[ImportRow], list[str]]:
+    """The rows of a CSV table (BOM, ';' or ',' or tab, blank lines are handled).
+
+    Returns:
+        The rows, and the header cells that name no known column (ignored).
+
+    Raises:
+        ImportFileError: the table is empty or its header lacks a required column.
+    """
+    text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    positions: dict[int, str] | None = None
+    written: dict[str, str] = {}
+    ignored: list[str] = []
+    rows: list[ImportRow] = []
+    last_line = width = 0
+    try:
+        for record in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if positions is None:
+                positions, written, ignored = _map_header(record, line)
+                width = len(record)
+                continue
+            cells: dict[str, str] = {}
+            for position, column in positions.items():
+                value = record[position].strip() if position < len(record) else ""
+                # Two place columns (commune and postcode): "Saint-Denis 93200".
+                cells[column] = f"{cells[column]} {value}".strip() if column in cells else value
+            extra = len(record) if any(cell.strip() for cell in record[width:]) else 0
+            rows.append(ImportRow(line, cells, written, extra))
+    except csv.Error as error:
+        raise ImportFileError(f"line {reader.line_num}: {error}") from error
+    if positions is None:
+        raise ImportFileError("the file is empty: the first line must name the columns")
+    return rows, ignored
+
+
+def rows_from_json(records: Any) -> list[ImportRow]:
+    """The rows of a JSON list of objects whose keys are column names (as in a CSV header).
+
+    Raises:
+        ImportFileError: not a list of objects, an unknown key, a value that is not text.
+    """
+    if not isinstance(records, list):
+        raise ImportFileError("the body must be a JSON list of rows (objects)")
+    rows = []
+    for index, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise ImportFileError(f"row {index} must be an object, not {type(record).__name__}")
+        cells: dict[str, str] = {}
+        for key, value in record.items():
+            column = _ALIASES.get(_header_name(key))
+            if column is None:
+                known = ", ".join(sorted(_ALIASES))
+                raise ImportFileError(f"row {index}: unknown field {key!r} (known: {known})")
+            if value is not None and not isinstance(value, str):
+                raise ImportFileError(
+                    f'row {index}: {key!r} must be a string (postcodes too: "01000")'
+                )
+            cells[column] = f"{cells.get(column, '')} {value or ''}".strip()
+        rows.append(ImportRow(index, cells))
+    return rows
+
+
+# --- Importing -----------------------------------------------------------------------------
+
+
+def _column_of(error: DomainError) -> str:
+    for prefix, column in _COLUMN_OF_KEY:
+        if error.key.startswith(prefix):
+            return column
+    return "place" if error.key.startswith("place.") else "name"
+
+
+def _refused(column: str, refusal: DomainError) -> RowError:
+    return RowError(column, refusal.key, admin_message(refusal), refusal.params)
+
+
+_EMPTY_HINTS = {
+    "name": "the team's name",
+    "kind": "local or thematic",
+    "referent": f"the referent's Matrix user ID, e.g. {EXAMPLE_USER}",
+}
+
+
+def _check_row(
+    service: TeamService, row: ImportRow, kind: str
+) -> tuple[list[RowError], str, TeamPlace | None]:
+    """Every problem of a row, column by column, as the domain sees it; and, when there is
+    none, the team's cleaned name and its place."""
+    errors: list[RowError] = []
+    if row.extra_cells:
+        errors.append(
+            RowError(
+                None,
+                ROW_SHAPE,
+                f"this row has {row.extra_cells} cells, more than the header: put a cell that"
+                " contains the delimiter between double quotes",
+                {"cells": row.extra_cells},
+            )
+        )
+    checks = (("name", row.cell("name"), clean_name), ("kind", kind, parse_kind))
+    for column, value, check in checks:
+        try:
+            if value:
+                check(value)
+            else:
+                errors.append(_empty(row, column))
+        except DomainError as refusal:
+            errors.append(_refused(row.header(column), refusal))
+    name, place = "", None
+    try:
+        if not errors:  # the whole check, with the rules that join columns (a local team's place)
+            name, _, place = service.check_new_team(row.cell("name"), kind, row.cell("place"))
+        elif row.cell("place"):
+            resolve_team_place(row.cell("place"))
+    except DomainError as refusal:
+        errors.append(_refused(row.header(_column_of(refusal)), refusal))
+    referent = row.cell("referent")
+    if not referent:
+        errors.append(_empty(row, "referent"))
+    elif problem := user_id_problem(referent):
+        errors.append(
+            RowError(row.header("referent"), REFERENT_INVALID, problem, {"value": referent})
+        )
+    return errors, name, place
+
+
+def _empty(row: ImportRow, column: str) -> RowError:
+    return RowError(row.header(column), CELL_EMPTY, f"is empty: write {_EMPTY_HINTS[column]}")
+
+
+async def _notes(service: TeamService, team: Team, row: ImportRow, kind: str) -> list[str]:
+    """What the row says that differs from the team already there (which is left unchanged)."""
+    notes = []
+    if team.archived_at is not None:
+        notes.append("this team is archived")
+    if team.kind.value != kind:
+        notes.append(f"its kind is {team.kind.value}, the file says {kind} (not changed)")
+    referents = [m.user_id for m in await service.members(team.id) if m.role is Role.REFERENT]
+    if row.cell("referent") not in referents:
+        notes.append(
+            f"its referent is {', '.join(referents) or 'nobody'}, the file says"
+            f" {row.cell('referent')} (not changed)"
+        )
+    return notes
+
+
+async def _import_row(
+    service: TeamService, row: ImportRow, seen: dict[str, int], dry_run: bool
+) -> RowResult:
+    result = RowResult(row.line, row.cell("name"), "error")
+    kind = kind_from_word(row.cell("kind"))
+    result.errors, name, place = _check_row(service, row, kind)
+    if result.errors:
+        return result
+    key = import_key(name, place)
+    if key in seen:
+        result.errors.append(
+            RowError(
+                None,
+                DUPLICATE,
+                f"same team as line {seen[key]} (same name and commune); remove one of the rows",
+                {"line": seen[key]},
+            )
+        )
+        return result
+    seen[key] = row.line
+    if dry_run:
+        existing = await service.repository.get_by_source_key(key)
+        if existing is None:
+            result.status = "to_create"
+            return result
+        team, created = existing, False
+    else:
+        try:
+            team, created = await service.import_team(
+                key, row.cell("name"), kind, row.cell("place"), row.cell("referent")
+            )
+        except DomainError as refusal:
+            result.errors.append(_refused(row.header(_column_of(refusal)), refusal))
+            return result
+    result.team_id = team.id
+    result.status = "created" if created else "existing"
+    if not created:
+        result.notes = await _notes(service, team, row, kind)
+    return result
+
+
+async def import_rows(
+    service: TeamService,
+    rows: Iterable[ImportRow],
+    *,
+    dry_run: bool = False,
+    ignored_columns: Sequence[str] = (),
+) -> ImportReport:
+    """Import each row as a team (unless already imported), or with ``dry_run`` only say what
+    would happen. Never raises for a bad row: its errors are in the report."""
+    report = ImportReport(dry_run=dry_run, ignored_columns=list(ignored_columns))
+    seen: dict[str, int] = {}
+    for row in rows:
+        report.rows.append(await _import_row(service, row, seen, dry_run))
+    return report
