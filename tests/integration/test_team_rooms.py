@@ -185,7 +185,11 @@ async def test_room_upgrade_is_followed(
     assert moved.room_id == new_room
     state = await eventually(
         lambda: appservice.state(new_room),
-        lambda s: (TEAM_STATE, "") in s and ("m.space.parent", space_id) in s,
+        lambda s: (
+            (TEAM_STATE, "") in s
+            and ("m.space.parent", space_id) in s
+            and ("m.room.member", alice.user_id) in s
+        ),
     )
     assert state[(TEAM_STATE, "")]["id"] == team.id
     assert state[("m.room.power_levels", "")]["users"][alice.user_id] == 100
@@ -229,3 +233,29 @@ async def test_reconcile_repairs_drift_and_reports_it(
     assert state[("m.room.power_levels", "")]["users"][alice.user_id] == 100
     assert state[(TEAM_STATE, "")]["id"] == team.id
     assert (await appservice.state(space_id))[("m.space.child", room_id)] == {"via": ["localhost"]}
+
+
+async def test_archiving_closes_the_room_and_takes_it_out_of_the_space(
+    stack: DevStack, service: TeamService, new_user: NewUser
+) -> None:
+    alice = await new_user()
+    team = await service.create_team_at("Équipe Confluence", "local", "69002", alice.user_id)
+    room_id = await joined_member(service, team, alice)
+    appservice = appservice_api(stack)
+    space_id = next(k for (t, k) in await appservice.state(room_id) if t == "m.space.parent")
+
+    await service.archive_team(team.id)
+
+    state = await eventually(
+        lambda: as_user(alice).state(room_id),
+        lambda s: (
+            s[("m.room.join_rules", "")] == {"join_rule": "invite"}
+            and s[("m.space.parent", space_id)] == {}
+        ),
+    )
+    assert state[(TEAM_STATE, "")]["archived_at"] > 0
+    assert state[("m.space.parent", space_id)] == {}
+    space = await eventually(
+        lambda: appservice.state(space_id), lambda s: s.get(("m.space.child", room_id)) == {}
+    )
+    assert space[("m.space.child", room_id)] == {}

@@ -27,6 +27,7 @@ bots:
   store_dir: bots
   pickle_key: a-long-enough-pickle-key
   welcome: {localpart: ralliement_bienvenue}
+  agenda: {localpart: ralliement_agenda}
 """
 
 
