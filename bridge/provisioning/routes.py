@@ -11,7 +11,8 @@ from aiohttp import web
 
 from bridge.domain.roles import Role
 from bridge.domain.teams import TeamService
-from ralliement.admin.importer import ImportFileError, import_rows, rows_from_csv, rows_from_json
+from ralliement.admin.importer import import_rows
+from ralliement.admin.tables import ImportFileError, rows_from_csv, rows_from_json
 from ralliement.admin.views import card_json, team_json
 
 from .bodies import (

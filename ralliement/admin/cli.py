@@ -25,9 +25,10 @@ from bridge.domain.teams import TeamService
 from ralliement.config import Config, load_config
 from ralliement.logs import setup_logging
 
-from .importer import ImportFileError, import_rows, rows_from_csv
-from .inputs import user_id_problem
+from .importer import import_rows
+from .inputs import kind_from_word, user_id_problem
 from .messages import admin_message
+from .tables import ImportFileError, rows_from_csv
 from .views import card_json, team_card, team_json, teams_table
 
 POLL_SECONDS = 0.5
@@ -48,6 +49,7 @@ class Command:
     handler: Handler
     arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = field(default=())
     needs_registration: bool = False
+    details: str = ""
 
 
 def arg(*names: str, **options: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
@@ -177,7 +179,13 @@ COMMANDS: tuple[Command, ...] = (
         team_create,
         (
             arg("name", help="the team's name, 3 to 80 characters"),
-            arg("--kind", required=True, choices=[kind.value for kind in TeamKind]),
+            arg(
+                "--kind",
+                required=True,
+                type=kind_from_word,
+                choices=[kind.value for kind in TeamKind],
+                help="local or thematic (French: locale, thématique)",
+            ),
             arg("--place", help="postcode or commune, e.g. 69003 or Villeurbanne (local teams)"),
             arg("--referent", required=True, help="Matrix ID of its referent, e.g. @alice:ex.org"),
             arg("--description", help="a short description shown in the room"),
@@ -218,6 +226,14 @@ COMMANDS: tuple[Command, ...] = (
             arg("--dry-run", action="store_true", help="check every row, write nothing"),
             JSON,
         ),
+        details=(
+            "Header names, English or French: name|nom, kind|type (local, thematic, locale,"
+            " thématique), place|postcode|code_postal|commune, referent|référent (a Matrix user"
+            " ID). Other columns are ignored. A row whose team (same name and commune) was already"
+            " imported is reported 'already there' and left unchanged, so running an edited file"
+            " again is safe. Each bad row is reported with its line and column; the others go on."
+            " Exit status 1 when a row failed."
+        ),
     ),
     Command(
         ("space", "init"),
@@ -241,7 +257,9 @@ def add_admin_parser(commands: Any, config_help: str) -> None:
             group_parsers[group] = parser.add_subparsers(
                 dest="admin_action", required=True, metavar="ACTION"
             )
-        sub = group_parsers[group].add_parser(action, help=command.help, description=command.help)
+        sub = group_parsers[group].add_parser(
+            action, help=command.help, description=f"{command.help}. {command.details}".strip()
+        )
         for names, options in command.arguments:
             sub.add_argument(*names, **options)
         sub.add_argument("-c", "--config", type=Path, default=Path("config.yaml"), help=config_help)

@@ -10,13 +10,8 @@ from bridge.db import create_database
 from bridge.db.teams import TeamKind, TeamRepository
 from bridge.domain.roles import Role
 from bridge.domain.teams import TeamService
-from ralliement.admin.importer import (
-    ImportFileError,
-    ImportReport,
-    import_rows,
-    rows_from_csv,
-    rows_from_json,
-)
+from ralliement.admin.importer import ImportReport, import_rows
+from ralliement.admin.tables import ImportFileError, rows_from_csv, rows_from_json
 
 # French Excel: UTF-8 with a BOM, ';' between cells, CRLF, French header names, blank lines.
 FRENCH_EXCEL = (
