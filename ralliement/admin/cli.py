@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from bridge.db import create_database
 from bridge.db.teams import TeamKind, TeamRepository
 from bridge.domain.errors import DomainError
@@ -69,7 +71,7 @@ async def team_service(config: Config) -> AsyncIterator[TeamService]:
     db = create_database(config.database.url)
     try:
         await db.start()
-    except (OSError, ConnectionError) as error:
+    except (OSError, asyncpg.PostgresError) as error:
         raise UsageError(
             f"cannot open the database (database.url in {config.path}): {error}"
         ) from error
