@@ -20,6 +20,8 @@ from .db.teams import TeamRepository
 from .domain.teams import TeamService
 from .handlers import InviteHandler
 from .inbox import InboxProcessor
+from .provisioning import PREFIX as PROVISIONING_PREFIX
+from .provisioning import provisioning_app
 from .rooms import RoomProjection, build_projection
 from .rooms.events import TeamRoomEvents
 from .rooms.worker import RoomSyncWorker
@@ -54,6 +56,12 @@ class Bridge:
             inbox=self.inbox,
             on_stored=self.processor.wake,
         )
+        if config.provisioning.shared_secret:
+            # Mounted before the server starts: aiohttp freezes the router then.
+            self.az.app.add_subapp(
+                PROVISIONING_PREFIX,
+                provisioning_app(self.teams, config.provisioning.shared_secret),
+            )
 
     async def start(self) -> None:
         await self.db.start()

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from bridge.provisioning import PREFIX
 from ralliement.devstack.stack import DevStack
@@ -99,7 +98,6 @@ async def test_import_creates_teams_whose_rooms_appear_and_a_rerun_creates_nothi
 
 
 # Strict: once bridge/app.py mounts the API, this passes and the marker must go.
-@pytest.mark.xfail(reason="bridge/app.py does not mount bridge.provisioning yet", strict=True)
 async def test_the_running_appservice_serves_the_provisioning_api(
     stack: DevStack, new_user: NewUser
 ) -> None:
