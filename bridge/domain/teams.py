@@ -133,13 +133,7 @@ class TeamService:
             TeamError: as :meth:`create_team`, or ``team.place.required`` for a local team.
             PlaceError: ``place.unknown`` or ``place.ambiguous``.
         """
-        cleaned = clean_name(name)
-        team_kind = parse_kind(kind)
-        located: TeamPlace | None = None
-        if place and place.strip():
-            located = resolve_team_place(place)
-        elif team_kind is TeamKind.LOCAL:
-            raise TeamError(PLACE_REQUIRED)
+        cleaned, team_kind, located = self.check_new_team(name, kind, place)
         return await self.create_team(
             cleaned,
             team_kind,
