@@ -38,7 +38,11 @@ async def run_up(data_dir: Path, port: int | None, as_json: bool) -> int:
         f"Log in with Element: create an account with\n"
         f"  ralliement user add alice --password 'choose-one' --data {data_dir}\n"
         f"then in Element choose 'Sign in', edit the homeserver to {info.homeserver}, sign in as "
-        f"alice and start a chat with {info.bots.get('welcome', '')}.\n"
+        f"alice and start a chat with {info.bots.get('welcome', '')}: "
+        f"`!creer-equipe Mon équipe 69003` creates a team and its room.\n"
+        f"Admin: `ralliement admin team list -c {data_dir / 'config.yaml'}` (see --help); the "
+        f"provisioning API is /_ralliement/provision/v1 on the appservice (address and secret "
+        f"in that config.yaml).\n"
         f"Logs: {data_dir / 'logs'} and {data_dir / 'synapse' / 'homeserver.log'}. "
         f"Ctrl-C stops everything.",
         flush=True,
