@@ -57,7 +57,10 @@ async def test_up_runs_everything_then_reuses_the_same_folder(tmp_path: Path) ->
     assert ready == {
         "homeserver": f"http://127.0.0.1:{port}",
         "server_name": "localhost",
-        "bots": {"welcome": "@ralliement_bienvenue:localhost"},
+        "bots": {
+            "welcome": "@ralliement_bienvenue:localhost",
+            "agenda": "@ralliement_agenda:localhost",
+        },
     }
     code, _, err = await run(
         "user", "add", "alice", "--password", "pw-alice-1", "--data", str(data)
