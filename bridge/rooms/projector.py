@@ -8,8 +8,9 @@ an upgrade.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,8 +67,8 @@ class TeamRoomProjector:
             team = await self.teams.get(team_id)
             assert team is not None
             if created:
-                await self._link_child(team, space, room_id)
-                await self._join_bots(room_id)
+                # Independent (one event in the space, one in the room): one round trip, not two.
+                await _all(self._link_child(team, space, room_id), self._join_bots(room_id))
                 return [f"created room {room_id}"]
         return await self._repair(team, members, space)
 
@@ -80,7 +81,7 @@ class TeamRoomProjector:
 
     async def _create(self, team: Team, members: list[Member], space: str) -> tuple[str, bool]:
         try:
-            room_id = await self.client.create_room(self._creation(team, members, space))
+            room_id = await self.client.create_room(self.creation_request(team, members, space))
         except MatrixRequestError as error:
             if not is_room_in_use(error):
                 raise
@@ -94,7 +95,9 @@ class TeamRoomProjector:
         log.info("Team %s: created room %s", team.id, room_id)
         return room_id, True
 
-    def _creation(self, team: Team, members: list[Member], space: str) -> dict[str, Any]:
+    def creation_request(self, team: Team, members: list[Member], space: str) -> dict[str, Any]:
+        """The ``createRoom`` body of ``team``'s room in ``space`` (``bench.provision`` sends it
+        too, for its baseline)."""
         desired = self._desired_room_state(team, space)
         desired.pop(("m.room.power_levels", ""))
         initial_state = [
@@ -197,6 +200,13 @@ class TeamRoomProjector:
                 await self.client.invite(room_id, member.user_id)
                 fixes.append(f"{room_id}: invited {member.user_id}")
         return fixes
+
+
+async def _all(*steps: Awaitable[object]) -> None:
+    """Run independent steps at once; all of them finish, then the first failure is raised."""
+    for outcome in await asyncio.gather(*steps, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 def _same(current: dict[str, Any] | None, desired: dict[str, Any]) -> bool:
