@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
 import shutil
 import signal
@@ -46,7 +45,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,68 +63,31 @@ from ralliement.config import load_config
 from ralliement.devstack.accounts import register_user
 from ralliement.devstack.stack import DevStack, free_port
 
-from .figures import nearest_rank
+from .provision_figures import POLL_SECONDS, Block, Results, json_line, table
 
 log = logging.getLogger("bench.provision")
 
 PASSWORD = "bench horse battery staple"
 #: Ten départements; the teams cycle through them, so their spaces are created on demand.
 POSTCODES = (
-    "69003",
-    "13001",
-    "33000",
-    "59000",
-    "31000",
-    "44000",
-    "67000",
-    "34000",
-    "35000",
-    "38000",
+    "69003",  # Rhône
+    "13001",  # Bouches-du-Rhône
+    "33000",  # Gironde
+    "59000",  # Nord
+    "31000",  # Haute-Garonne
+    "44000",  # Loire-Atlantique
+    "67000",  # Bas-Rhin
+    "34000",  # Hérault
+    "35000",  # Ille-et-Vilaine
+    "38000",  # Isère
 )
 WARMUP_POSTCODE = "75011"  # not in the cycle: its space is made by the warm-up
-POLL_SECONDS = 0.1
 SETTLE_POLL_SECONDS = 0.5
 SETTLE_TIMEOUT = 180.0
-GOAL = 1.5
 
 
 class BenchError(RuntimeError):
     """The benchmark cannot go on; the message says what failed."""
-
-
-@dataclass(frozen=True)
-class Block:
-    """One measured block of one series."""
-
-    series: str  # "ours" or "raw"
-    count: int
-    seconds: float
-    events: int | None
-
-
-@dataclass
-class Results:
-    n: int
-    order: list[tuple[str, int]] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    latencies_ms: list[float] = field(default_factory=list)
-    spaces_created: int = 0
-    retried: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    links_verified: int = 0
-    same_state_types: bool | None = None
-
-    def total(self, series: str) -> tuple[int, float, int | None]:
-        """Rooms, seconds and events (None if not counted) of a series."""
-        mine = [block for block in self.blocks if block.series == series]
-        events = [block.events for block in mine]
-        counted = None if any(e is None for e in events) else sum(e or 0 for e in events)
-        return sum(b.count for b in mine), sum(b.seconds for b in mine), counted
-
-    def ratio(self) -> float | None:
-        _, ours, _ = self.total("ours")
-        _, raw, _ = self.total("raw")
-        return ours / raw if raw else None
 
 
 def progress(message: str) -> None:
@@ -159,9 +120,10 @@ class Provisioning:
         self.raw_rooms: list[str] = []
         self._numbers = 0
 
-    def _next_place(self) -> tuple[str, str]:
+    def _next_place(self, postcode: str | None = None) -> tuple[str, str]:
         self._numbers += 1
-        return f"Équipe bench {self._numbers:04d}", POSTCODES[self._numbers % len(POSTCODES)]
+        cycled = POSTCODES[self._numbers % len(POSTCODES)]
+        return f"Équipe bench {self._numbers:04d}", postcode or cycled
 
     # --- the two series ------------------------------------------------------------------
 
@@ -200,15 +162,16 @@ class Provisioning:
             raise BenchError("no campaign space yet: the warm-up should have made one")
         return self.projection.projector.creation_request(team, members, space)
 
-    async def ours_block(self, size: int, results: Results) -> Block:
-        """``size`` teams through the domain service, until each has its room and link."""
+    async def ours_block(self, size: int, results: Results, postcode: str | None = None) -> Block:
+        """``size`` teams through the domain service, until each has its room and link; in the
+        cycled départements unless ``postcode`` is given."""
         spaces_before = len(await self.projection.spaces.repository.all())
         events = await self.events()
         started = time.perf_counter()
         created: dict[str, float] = {}
         for _ in range(size):
-            name, postcode = self._next_place()
-            team = await self.service.create_team_at(name, "local", postcode, self.referent)
+            name, place = self._next_place(postcode)
+            team = await self.service.create_team_at(name, "local", place, self.referent)
             created[team.id] = time.perf_counter()
         finished, seen = await self._wait_for_rooms(created, results, started + 60 + 5 * size)
         seconds = finished - started
@@ -345,7 +308,7 @@ async def run(n: int, blocks: int, keep: bool) -> Results:
             )
 
             progress("warm-up: one team and one raw room (not counted)")
-            await bench.ours_block(1, Results(1))
+            await bench.ours_block(1, Results(1), WARMUP_POSTCODE)
             await bench.raw_block(1)
             await bench.settle()
             sizes = block_sizes(n, blocks)
@@ -372,85 +335,6 @@ async def run(n: int, blocks: int, keep: bool) -> Results:
             shutil.rmtree(data_dir, ignore_errors=True)
         else:
             progress(f"data folder kept: {data_dir} (logs in {data_dir / 'stack' / 'logs'})")
-
-
-# --- output ----------------------------------------------------------------------------------
-
-
-def _rate(count: float | None, seconds: float) -> str:
-    return "—" if count is None or not seconds else f"{count / seconds:.2f}"
-
-
-def table(results: Results) -> str:
-    order = ", ".join(f"{series} {size}" for series, size in results.order)
-    lines = [
-        f"Provisioning {results.n} teams against a real Synapse (rooms + state + space links)",
-        f"order: warm-up (1 team + 1 raw room, not counted), then alternating blocks: {order}; "
-        "the stack settles between blocks (not counted)",
-        f"{'':<34}{'N':>5}{'total s':>9}{'rooms/s':>9}{'events':>8}{'events/s':>10}",
-    ]
-    labels = {
-        "ours": "ours: create_team_at → room+link",
-        "raw": "raw createRoom loop, same body",
-    }
-    for series, label in labels.items():
-        count, seconds, events = results.total(series)
-        lines.append(
-            f"{label:<34}{count:>5}{seconds:>9.1f}{_rate(count, seconds):>9}"
-            f"{events if events is not None else '—':>8}{_rate(events, seconds):>10}"
-        )
-    if results.latencies_ms:
-        ordered = sorted(results.latencies_ms)
-        lines.append(
-            f"ours per team, create → room id in the database: p50 {nearest_rank(ordered, 50):.0f}"
-            f" ms, p95 {nearest_rank(ordered, 95):.0f} ms, max {ordered[-1]:.0f} ms "
-            f"(polled every {POLL_SECONDS * 1000:.0f} ms; nearest rank)"
-        )
-    ratio = results.ratio()
-    if ratio is not None:
-        verdict = "met" if ratio <= GOAL else "NOT met"
-        lines.append(f"ours / raw: ×{ratio:.2f} (goal ≤ {GOAL}×: {verdict})")
-    same = {None: "not checked", True: "yes", False: "NO"}[results.same_state_types]
-    lines.append(
-        f"département spaces created on demand by ours: {results.spaces_created}; "
-        f"space links verified: {results.links_verified}/{results.total('ours')[0]}; "
-        f"same state types in a raw and an ours room: {same}"
-    )
-    if results.retried:
-        lines.append(f"room syncs retried: {len(results.retried)} (e.g. {results.retried})")
-    return "\n".join(lines)
-
-
-def json_line(results: Results) -> str:
-    figures: dict[str, Any] = {
-        "n": results.n,
-        "order": [f"{series}:{size}" for series, size in results.order],
-        "warmup": "1 team + 1 raw room",
-    }
-    for series in ("ours", "raw"):
-        count, seconds, events = results.total(series)
-        figures[series] = {
-            "rooms": count,
-            "seconds": round(seconds, 3),
-            "rooms_per_s": round(count / seconds, 3) if seconds else None,
-            "events": events,
-            "events_per_s": round(events / seconds, 2) if events is not None and seconds else None,
-        }
-    if results.latencies_ms:
-        ordered = sorted(results.latencies_ms)
-        figures["ours"]["room_id_ms"] = {
-            "p50": round(nearest_rank(ordered, 50)),
-            "p95": round(nearest_rank(ordered, 95)),
-            "max": round(ordered[-1]),
-        }
-    figures["ours"]["spaces_created"] = results.spaces_created
-    figures["ours"]["links_verified"] = results.links_verified
-    ratio = results.ratio()
-    figures["ratio"] = round(ratio, 3) if ratio is not None else None
-    figures["goal"] = GOAL
-    figures["retried"] = len(results.retried)
-    figures["problems"] = len(results.problems)
-    return json.dumps(figures, ensure_ascii=False)
 
 
 # --- entry point -----------------------------------------------------------------------------
