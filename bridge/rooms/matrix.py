@@ -63,6 +63,18 @@ class RoomClient:
                 state.memberships[event["state_key"]] = state.contents[key].get("membership", "")
         return state
 
+    async def state_event(
+        self, room_id: str, event_type: str, state_key: str = ""
+    ) -> dict[str, Any] | None:
+        """One state event's content; None when the room has none."""
+        try:
+            content = await self.api.request(
+                Method.GET, Path.v3.rooms[room_id].state[event_type][state_key]
+            )
+        except MNotFound:
+            return None
+        return dict(content)
+
     async def put_state(
         self, room_id: str, event_type: str, content: dict[str, Any], state_key: str = ""
     ) -> None:

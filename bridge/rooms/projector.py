@@ -170,9 +170,10 @@ class TeamRoomProjector:
         return fixes
 
     async def _repair_space_link(self, team: Team, space: str, room_id: str) -> list[str]:
-        space_state = await self.client.state(space)
+        # One state event, not the whole space: a département space may list hundreds of rooms.
+        current = await self.client.state_event(space, "m.space.child", room_id)
         wanted = {} if team.archived_at is not None else state.space_link(self.settings.domain)
-        if _same(space_state.get("m.space.child", room_id), wanted):
+        if _same(current, wanted):
             return []
         await self.client.put_state(space, "m.space.child", wanted, room_id)
         return [f"{space}: set m.space.child [{room_id}]"]
