@@ -259,3 +259,26 @@ async def test_archiving_closes_the_room_and_takes_it_out_of_the_space(
         lambda: appservice.state(space_id), lambda s: s.get(("m.space.child", room_id)) == {}
     )
     assert space[("m.space.child", room_id)] == {}
+
+
+async def test_a_crashed_appservice_creates_each_room_once_after_restart(
+    stack: DevStack, service: TeamService, new_user: NewUser
+) -> None:
+    alice = await new_user()
+    teams = [
+        await service.create_team_at(f"Équipe crash {n}", "local", "69008", alice.user_id)
+        for n in range(6)
+    ]
+    await stack.restart("bridge", crash=True)  # kill -9, whatever it was doing
+
+    rooms = [await room_of(service, team) for team in teams]
+    assert len(set(rooms)) == len(teams)
+    appservice = appservice_api(stack)
+    status, joined = await appservice.request("GET", "/joined_rooms")
+    assert status == 200, joined
+    published: list[str] = []
+    for room_id in joined["joined_rooms"]:
+        status, content = await appservice.request("GET", f"/rooms/{room_id}/state/{TEAM_STATE}/")
+        if status == 200 and content.get("id") in {team.id for team in teams}:
+            published.append(content["id"])
+    assert sorted(published) == sorted(team.id for team in teams)  # one room per team, no twin
