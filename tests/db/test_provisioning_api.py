@@ -10,8 +10,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bridge.db import create_database
-from bridge.db.teams import TeamRepository
 from bridge.domain.teams import TeamService
 from bridge.provisioning import PREFIX, provisioning_app
 
@@ -24,16 +22,6 @@ ALICE, BOB, CAROL, DAVE = (
     "@dave:localhost",
 )
 LYON = {"name": "Équipe Lyon 3", "kind": "local", "place": "69003", "referent": ALICE}
-
-
-@pytest.fixture
-async def service(database_url: str) -> AsyncIterator[TeamService]:
-    db = create_database(database_url)
-    await db.start()
-    try:
-        yield TeamService(TeamRepository(db))
-    finally:
-        await db.stop()
 
 
 @pytest.fixture

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bridge.db import create_database
-from bridge.db.teams import TeamKind, TeamRepository
+from bridge.db.teams import TeamKind
 from bridge.domain.roles import Role
 from bridge.domain.teams import TeamService
 from ralliement.admin.importer import ImportReport, import_rows
@@ -25,16 +22,6 @@ FRENCH_EXCEL = (
     "Marseille Nord;local;Marseile;@erin:localhost;\r\n"
     "EQUIPE  lyon 3;local;Lyon 3e Arrondissement;@bob:localhost;\r\n"
 ).encode()
-
-
-@pytest.fixture
-async def service(database_url: str) -> AsyncIterator[TeamService]:
-    db = create_database(database_url)
-    await db.start()
-    try:
-        yield TeamService(TeamRepository(db))
-    finally:
-        await db.stop()
 
 
 async def import_csv(

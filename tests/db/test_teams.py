@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 
 import pytest
 from mautrix.util.async_db import UpgradeTable
@@ -21,16 +21,6 @@ ALICE, BOB, CAROL, DAVE = (
     "@carol:localhost",
     "@dave:localhost",
 )
-
-
-@pytest.fixture
-async def service(database_url: str) -> AsyncIterator[TeamService]:
-    db = create_database(database_url)
-    await db.start()
-    try:
-        yield TeamService(TeamRepository(db))
-    finally:
-        await db.stop()
 
 
 async def roles(service: TeamService, team_id: str) -> dict[str, Role]:
