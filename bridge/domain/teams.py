@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from bridge.db.teams import Member, Team, TeamKind, TeamRepository, now_ms
+from bridge.db.teams import LockedTeam, Member, Team, TeamKind, TeamRepository, now_ms
 
 from .errors import DomainError
 from .places import TeamPlace, resolve_team_place
@@ -244,6 +246,16 @@ class TeamService:
             check_leave(role, await team.referent_count())
             await team.remove_member(user_id)
 
+    @asynccontextmanager
+    async def _active_team(self, team_id: str) -> AsyncIterator[LockedTeam]:
+        """The team, locked, if it exists and is not archived."""
+        async with self.repository.locked(team_id) as team:
+            if team is None:
+                raise TeamError(NOT_FOUND, team=team_id)
+            if team.team.archived_at is not None:
+                raise TeamError(ARCHIVED, team=team_id)
+            yield team
+
     async def change_role(self, team_id: str, actor: str, target: str, new_role: Role) -> None:
         """``actor`` gives ``target`` the role ``new_role`` (``actor`` may be ``target``).
 
@@ -252,17 +264,11 @@ class TeamService:
                 ``team.member.not_found`` (the target).
             RoleRefused: see :func:`.roles.check_role_change`.
         """
-        async with self.repository.locked(team_id) as team:
-            if team is None:
-                raise TeamError(NOT_FOUND, team=team_id)
-            if team.team.archived_at is not None:
-                raise TeamError(ARCHIVED, team=team_id)
+        async with self._active_team(team_id) as team:
             actor_role = await team.role_of(actor)
             if actor_role is None:
                 raise TeamError(NOT_MEMBER, team=team_id)
-            target_role = await team.role_of(target)
-            if target_role is None:
-                raise TeamError(TARGET_NOT_MEMBER, team=team_id, user=target)
+            target_role = await _target_role(team, target)
             check_role_change(
                 actor_role,
                 target_role,
@@ -362,14 +368,8 @@ class TeamService:
             TeamError: ``team.not_found``, ``team.archived``, ``team.member.not_found``.
             RoleRefused: see :func:`.roles.check_admin_role_change`.
         """
-        async with self.repository.locked(team_id) as team:
-            if team is None:
-                raise TeamError(NOT_FOUND, team=team_id)
-            if team.team.archived_at is not None:
-                raise TeamError(ARCHIVED, team=team_id)
-            target_role = await team.role_of(target)
-            if target_role is None:
-                raise TeamError(TARGET_NOT_MEMBER, team=team_id, user=target)
+        async with self._active_team(team_id) as team:
+            target_role = await _target_role(team, target)
             check_admin_role_change(target_role, new_role, await team.referent_count())
             if new_role is target_role:
                 return False
@@ -388,3 +388,10 @@ class TeamService:
         since = now_ms() - hours * 3_600_000
         if await self.repository.count_led_since(user_id, since) >= limit:
             raise TeamError("team.create.quota", limit=limit, hours=hours)
+
+
+async def _target_role(team: LockedTeam, target: str) -> Role:
+    role = await team.role_of(target)
+    if role is None:
+        raise TeamError(TARGET_NOT_MEMBER, team=team.team.id, user=target)
+    return role
