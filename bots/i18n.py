@@ -88,6 +88,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Le nom d'une équipe doit faire entre {min} et {max} caractères.",
         "en": "A team's name must be {min} to {max} characters long.",
     },
+    "team.avatar.invalid": {
+        "fr": "« {url} » n'est pas une image du serveur (mxc://…).",
+        "en": "“{url}” is not an image on the homeserver (mxc://…).",
+    },
     "team.kind.invalid": {
         "fr": "« {kind} » n'est pas un type d'équipe : une équipe est locale ou thématique.",
         "en": "“{kind}” is not a kind of team: a team is local or thematic.",

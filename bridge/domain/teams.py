@@ -33,6 +33,9 @@ ARCHIVED = "team.archived"
 NOT_MEMBER = "team.not_member"
 TARGET_NOT_MEMBER = "team.member.not_found"
 NO_TEAM_HERE = "team.no_team_here"
+AVATAR_INVALID = "team.avatar.invalid"
+#: A Matrix content URI: mxc://<server name>/<media id>.
+MXC_URI = re.compile(r"mxc://[A-Za-z0-9.:\[\]-]+/[A-Za-z0-9_-]+")
 PLACE_REQUIRED = "team.place.required"
 
 
@@ -57,6 +60,15 @@ def clean_name(name: str) -> str:
     if not NAME_MIN <= len(cleaned) <= NAME_MAX:
         raise TeamError(NAME_LENGTH, min=NAME_MIN, max=NAME_MAX)
     return cleaned
+
+
+def clean_avatar_url(url: str | None) -> str | None:
+    """An ``mxc://`` URI (an image uploaded to the homeserver), or None for no avatar."""
+    if url is None or not url.strip():
+        return None
+    if not MXC_URI.fullmatch(url.strip()):
+        raise TeamError(AVATAR_INVALID, url=url.strip())
+    return url.strip()
 
 
 def parse_kind(kind: str | TeamKind) -> TeamKind:
@@ -90,11 +102,12 @@ class TeamService:
         """Create a team whose first referent is ``referent_user_id``; its room follows.
 
         Raises:
-            TeamError: ``team.name.length`` (3–80 characters after trimming) or
-                ``team.kind.invalid``.
+            TeamError: ``team.name.length`` (3–80 characters after trimming),
+                ``team.kind.invalid`` or ``team.avatar.invalid`` (not an ``mxc://`` URI).
         """
         cleaned = clean_name(name)
         team_kind = parse_kind(kind)
+        avatar_url = clean_avatar_url(avatar_url)
         for _ in range(ID_ATTEMPTS):
             team = Team(
                 id=new_team_id(cleaned),

@@ -21,6 +21,7 @@ CONFLICT = "ORG.RALLIEMENT.CONFLICT"
 DOMAIN_STATUS: Mapping[str, tuple[int, str]] = {
     "team.name.length": (400, "M_INVALID_PARAM"),
     "team.kind.invalid": (400, "M_INVALID_PARAM"),
+    "team.avatar.invalid": (400, "M_INVALID_PARAM"),
     "team.place.required": (400, "M_INVALID_PARAM"),
     "place.unknown": (400, "M_INVALID_PARAM"),
     "place.ambiguous": (400, "M_INVALID_PARAM"),

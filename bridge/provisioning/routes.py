@@ -34,6 +34,7 @@ CREATE_TEAM = (
     Field("place"),
     Field("referent", required=True),
     Field("description"),
+    Field("avatar_url"),
 )
 SET_ROLE = (Field("role", required=True), Field("actor"))
 CSV_TYPES = ("text/csv", "text/plain", "application/csv")
@@ -64,6 +65,7 @@ class ProvisioningAPI:
             body["place"],
             referent,
             description=body["description"] or "",
+            avatar_url=body["avatar_url"],
         )
         log.info("Created team %s for %s", team.id, referent)
         members = await self.service.members(team.id)

@@ -89,7 +89,12 @@ async def team_create(args: argparse.Namespace) -> int:
         raise UsageError(f"--referent {problem}")
     async with team_service(args.config_loaded) as service:
         team = await service.create_team_at(
-            args.name, args.kind, args.place, args.referent, description=args.description or ""
+            args.name,
+            args.kind,
+            args.place,
+            args.referent,
+            description=args.description or "",
+            avatar_url=args.avatar_url,
         )
         deadline = asyncio.get_running_loop().time() + max(args.wait, 0)
         while team.room_id is None and asyncio.get_running_loop().time() < deadline:
@@ -191,6 +196,7 @@ COMMANDS: tuple[Command, ...] = (
             arg("--place", help="postcode or commune, e.g. 69003 or Villeurbanne (local teams)"),
             arg("--referent", required=True, help="Matrix ID of its referent, e.g. @alice:ex.org"),
             arg("--description", help="a short description shown in the room"),
+            arg("--avatar-url", help="the room's avatar: an mxc:// URI of an uploaded image"),
             arg(
                 "--wait",
                 type=float,

@@ -38,6 +38,10 @@ MESSAGES: Mapping[str, Callable[[Params], str]] = {
         f"the team name must be {p.get('min', 3)} to {p.get('max', 80)} characters long"
         " (spaces collapsed); shorten or complete it"
     ),
+    "team.avatar.invalid": lambda p: (
+        f"the avatar {p.get('url', '')!r} is not an mxc:// URI; upload the image to the "
+        "homeserver first and give its mxc://server/id"
+    ),
     "team.kind.invalid": lambda p: (
         f"the kind {p.get('kind', '')!r} is unknown; write local or thematic"
     ),

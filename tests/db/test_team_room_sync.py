@@ -137,3 +137,16 @@ async def test_places_are_resolved_and_bad_ones_explained(
     thematic = await service.create_team_at("Écologie", "thematic", None, ALICE)
     assert thematic.departement is None
     assert [t.name for t in await service.list_teams()] == ["Écologie", "Équipe Villeurbanne"]
+
+
+async def test_an_avatar_must_be_an_mxc_uri(parts: tuple[TeamService, RoomSyncQueue]) -> None:
+    service, _ = parts
+    for bad in ("https://example.org/a.png", "mxc://", "mxc://server/id with space"):
+        with pytest.raises(DomainError) as refused:
+            await service.create_team_at("Équipe Gerland", "local", "69007", ALICE, avatar_url=bad)
+        assert refused.value.key == "team.avatar.invalid"
+    assert await service.list_teams() == []
+    team = await service.create_team_at(
+        "Équipe Gerland", "local", "69007", ALICE, avatar_url=" mxc://example.org/Xy-9 "
+    )
+    assert team.avatar_url == "mxc://example.org/Xy-9"

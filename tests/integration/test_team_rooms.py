@@ -60,7 +60,9 @@ async def test_team_room_has_its_state_encryption_levels_join_rule_and_space_lin
     stack: DevStack, service: TeamService, new_user: NewUser
 ) -> None:
     alice = await new_user()
-    team = await service.create_team_at("Insoumis de Lyon 3e", "local", "69003", alice.user_id)
+    team = await service.create_team_at(
+        "Insoumis de Lyon 3e", "local", "69003", alice.user_id, avatar_url="mxc://localhost/AbC_12"
+    )
     room_id = await joined_member(service, team, alice)
 
     state = await as_user(alice).state(room_id)
@@ -72,6 +74,7 @@ async def test_team_room_has_its_state_encryption_levels_join_rule_and_space_lin
     assert state[("m.room.encryption", "")]["algorithm"] == "m.megolm.v1.aes-sha2"
     assert state[("m.room.name", "")] == {"name": "Insoumis de Lyon 3e"}
     assert "Lyon 3e Arrondissement (69003)" in state[("m.room.topic", "")]["topic"]
+    assert state[("m.room.avatar", "")] == {"url": "mxc://localhost/AbC_12"}
     team_state = state[(TEAM_STATE, "")]
     assert team_state["id"] == team.id
     assert team_state["kind"] == "local"

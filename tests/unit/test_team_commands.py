@@ -230,6 +230,7 @@ def test_team_request_parsing_answers_anything(args: str) -> None:
 DOMAIN_REFUSALS = [
     teams.TeamError(teams.NAME_LENGTH, min=3, max=80),
     teams.TeamError(teams.KIND_INVALID, kind="party"),
+    teams.TeamError(teams.AVATAR_INVALID, url="https://example.org/a.png"),
     teams.TeamError(teams.PLACE_REQUIRED),
     teams.TeamError(teams.NOT_FOUND, team="t-1"),
     teams.TeamError(teams.ARCHIVED, team="t-1"),
