@@ -7,7 +7,6 @@ the room is there. How the name and the place are told apart: :func:`.arguments.
 
 from __future__ import annotations
 
-import asyncio
 from html import escape
 
 from bridge.db.teams import Team, TeamKind
@@ -32,7 +31,6 @@ _INPUT_ERRORS = frozenset(
         "place.ambiguous",
     }
 )
-ROOM_POLL_S = 1.0
 
 
 def build_registry(services: BotServices) -> CommandRegistry:
@@ -76,22 +74,14 @@ def is_place(text: str) -> bool:
 async def announce_room(teams: TeamService, team: Team, wait_s: float, language: Language) -> Reply:
     """Wait until the appservice has created the team's room (and so invited its referent), then
     say so; after ``wait_s`` seconds, say that the invite will come later."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait_s
-    while True:
-        room_id = (await teams.get_team(team.id)).room_id
-        if room_id is not None:
-            link = f"https://matrix.to/#/{room_id}"
-            body = translate("team.create.room_ready", language, name=team.name, link=link)
-            anchor = f'<a href="{escape(link)}">{escape(room_id)}</a>'
-            html = translate(
-                "team.create.room_ready", language, name=escape(team.name), link=anchor
-            )
-            return Reply(body, html)
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            return Reply(translate("team.create.room_late", language, name=team.name))
-        await asyncio.sleep(min(ROOM_POLL_S, remaining))
+    room_id = (await teams.wait_for_room(team.id, wait_s)).room_id
+    if room_id is None:
+        return Reply(translate("team.create.room_late", language, name=team.name))
+    link = f"https://matrix.to/#/{room_id}"
+    body = translate("team.create.room_ready", language, name=team.name, link=link)
+    anchor = f'<a href="{escape(link)}">{escape(room_id)}</a>'
+    html = translate("team.create.room_ready", language, name=escape(team.name), link=anchor)
+    return Reply(body, html)
 
 
 def greeting(language: str) -> Reply:

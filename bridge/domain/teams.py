@@ -8,6 +8,7 @@ leaving at once).
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import unicodedata
@@ -24,6 +25,7 @@ NAME_MIN = 3
 NAME_MAX = 80
 SLUG_MAX = 24
 ID_ATTEMPTS = 5
+ROOM_POLL_S = 0.5
 
 # Message keys of the refusals, for the bots' translations.
 NAME_LENGTH = "team.name.length"
@@ -221,6 +223,22 @@ class TeamService:
         async with self.repository.locked(team_id) as team:
             if team is not None:
                 await team.request_sync()
+
+    async def wait_for_room(
+        self, team_id: str, timeout_s: float, *, poll_s: float = ROOM_POLL_S
+    ) -> Team:
+        """The team once the appservice has created its room, or as it is after ``timeout_s``.
+
+        The room is made asynchronously (from the ``room_sync`` outbox, possibly by another
+        process), so the doors that create a team and want to show its room wait here.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(timeout_s, 0)
+        team = await self.get_team(team_id)
+        while team.room_id is None and (remaining := deadline - loop.time()) > 0:
+            await asyncio.sleep(min(poll_s, remaining))
+            team = await self.get_team(team_id)
+        return team
 
     async def get_team(self, team_id: str) -> Team:
         team = await self.repository.get(team_id)

@@ -33,7 +33,6 @@ from .messages import admin_message
 from .tables import ImportFileError, rows_from_csv
 from .views import card_json, team_card, team_json, teams_table
 
-POLL_SECONDS = 0.5
 BRIDGE_HINT = "the appservice creates {what} as soon as it runs (`ralliement bridge -c {config}`)"
 
 
@@ -96,10 +95,7 @@ async def team_create(args: argparse.Namespace) -> int:
             description=args.description or "",
             avatar_url=args.avatar_url,
         )
-        deadline = asyncio.get_running_loop().time() + max(args.wait, 0)
-        while team.room_id is None and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(POLL_SECONDS)
-            team = await service.get_team(team.id)
+        team = await service.wait_for_room(team.id, args.wait)
     lines = [f"Created team {team.name!r}: {team.id} (referent {args.referent})."]
     if team.room_id:
         lines.append(f"Room: {team.room_id}")
