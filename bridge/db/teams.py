@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from mautrix.util.async_db import Connection, Database, Scheme
+from mautrix.util.async_db import Connection, Database
 
 from bridge.domain.roles import Role
 
 from .clock import now_ms
+from .locks import fetch_locked
 from .room_sync import request_room_sync
 
 
@@ -270,21 +271,10 @@ class TeamRepository:
 
     @asynccontextmanager
     async def locked(self, team_id: str) -> AsyncIterator[LockedTeam | None]:
-        """A transaction holding the team's lock until the block ends; None for an unknown team.
-
-        PostgreSQL: ``SELECT ... FOR UPDATE`` on the team row. SQLite has a single writer, but a
-        deferred transaction that reads first could still see a stale snapshot, so a no-op write
-        takes the write lock before anything is read.
-        """
+        """A transaction holding the team's lock until the block ends; None for an unknown team
+        (see :func:`.locks.fetch_locked`)."""
         async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
-            if self.db.scheme in (Scheme.POSTGRES, Scheme.COCKROACH):
-                lock = f"SELECT {TEAM_COLUMNS} FROM team WHERE id = $1 FOR UPDATE"
-            else:
-                await conn.execute(
-                    "UPDATE team SET archived_at = archived_at WHERE id = $1", team_id
-                )
-                lock = f"SELECT {TEAM_COLUMNS} FROM team WHERE id = $1"
-            row = await conn.fetchrow(lock, team_id)
+            row = await fetch_locked(conn, self.db.scheme, "team", TEAM_COLUMNS, team_id)
             yield None if row is None else LockedTeam(conn, Team.from_row(row))
 
     async def count_led_since(self, user_id: str, since_ms: int) -> int:
