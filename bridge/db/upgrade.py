@@ -123,3 +123,56 @@ async def upgrade_v3(conn: Connection, scheme: Scheme) -> None:
 upgrade_table.register(
     upgrade_v3, description="Team import keys and avatars, room projection outbox, spaces"
 )
+
+
+async def upgrade_v4(conn: Connection, scheme: Scheme) -> None:
+    real = "DOUBLE PRECISION" if scheme in (Scheme.POSTGRES, Scheme.COCKROACH) else "REAL"
+    # Times are UTC milliseconds; ``timezone`` is how people read them. ``place`` is the exact
+    # address as the organiser wrote it (never published in room state for a members-only event);
+    # ``commune`` and the coordinates locate it (``precision`` says how finely).
+    await conn.execute(
+        f"""
+        CREATE TABLE event (
+            id           TEXT PRIMARY KEY,
+            team_id      TEXT NOT NULL REFERENCES team (id) ON DELETE CASCADE,
+            title        TEXT NOT NULL,
+            description  TEXT NOT NULL DEFAULT '',
+            kind         TEXT NOT NULL CHECK (kind IN ('action', 'meeting', 'online')),
+            start_at     BIGINT NOT NULL,
+            end_at       BIGINT NOT NULL,
+            timezone     TEXT NOT NULL,
+            place        TEXT NOT NULL DEFAULT '',
+            commune      TEXT,
+            postcode     TEXT,
+            latitude     {real},
+            longitude    {real},
+            precision    TEXT,
+            visibility   TEXT NOT NULL CHECK (visibility IN ('public', 'members')),
+            capacity     INTEGER CHECK (capacity IS NULL OR capacity > 0),
+            status       TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled')),
+            organizer    TEXT NOT NULL,
+            sequence     INTEGER NOT NULL DEFAULT 0,
+            created_at   BIGINT NOT NULL,
+            updated_at   BIGINT NOT NULL,
+            CHECK (end_at > start_at)
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX event_team_start_idx ON event (team_id, start_at)")
+    await conn.execute("CREATE INDEX event_start_idx ON event (status, start_at)")
+    await conn.execute(
+        """
+        CREATE TABLE rsvp (
+            event_id    TEXT NOT NULL REFERENCES event (id) ON DELETE CASCADE,
+            user_id     TEXT NOT NULL,
+            going       BOOLEAN NOT NULL,
+            guests      INTEGER NOT NULL DEFAULT 0 CHECK (guests >= 0),
+            updated_at  BIGINT NOT NULL,
+            PRIMARY KEY (event_id, user_id)
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX rsvp_user_idx ON rsvp (user_id)")
+
+
+upgrade_table.register(upgrade_v4, description="Events and RSVPs")
