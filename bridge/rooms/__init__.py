@@ -19,6 +19,7 @@ from mautrix.client.state_store import MemoryStateStore
 from mautrix.util.async_db import Database
 
 from bridge.db import create_database
+from bridge.db.events import EventRepository
 from bridge.db.spaces import SpaceRepository
 from bridge.db.teams import TeamRepository
 from ralliement.config import Config
@@ -71,7 +72,8 @@ def build_projection(config: Config, api: AppServiceAPI, db: Database) -> RoomPr
         allow_knock=config.campaign.allow_knock,
         room_bots=room_bots,
     )
-    return RoomProjection(client, spaces, TeamRoomProjector(client, teams, spaces, settings), teams)
+    projector = TeamRoomProjector(client, teams, EventRepository(db), spaces, settings)
+    return RoomProjection(client, spaces, projector, teams)
 
 
 class _MemoryASStateStore(ASStateStore, MemoryStateStore):

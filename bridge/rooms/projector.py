@@ -16,6 +16,8 @@ from typing import Any
 
 from mautrix.errors import MatrixRequestError
 
+from bridge.db.clock import now_ms
+from bridge.db.events import EventRepository
 from bridge.db.teams import Member, Team, TeamRepository
 
 from . import state
@@ -23,6 +25,9 @@ from .matrix import RoomClient, RoomState, StateKey, is_room_in_use
 from .spaces import SpaceDirectory
 
 log = logging.getLogger("bridge.rooms")
+
+#: Events stay in the room's projection until this long after they end.
+EVENTS_KEPT_MS = 30 * 24 * 3600 * 1000
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,13 @@ class TeamRoomProjector:
         self,
         client: RoomClient,
         teams: TeamRepository,
+        events: EventRepository,
         spaces: SpaceDirectory,
         settings: ProjectionSettings,
     ) -> None:
         self.client = client
         self.teams = teams
+        self.events = events
         self.spaces = spaces
         self.settings = settings
 
@@ -116,6 +123,14 @@ class TeamRoomProjector:
             "initial_state": initial_state,
         }
 
+    async def _desired_event_state(self, team: Team) -> dict[StateKey, Any]:
+        """The state of the team's events that are not long over."""
+        since = now_ms() - EVENTS_KEPT_MS
+        return {
+            (state.EVENT_STATE, event.id): state.event_state(event)
+            for event in await self.events.of_team(team.id, ending_after=since)
+        }
+
     def _desired_room_state(self, team: Team, space: str) -> dict[StateKey, Any]:
         archived = team.archived_at is not None
         desired: dict[StateKey, Any] = {
@@ -155,6 +170,7 @@ class TeamRoomProjector:
         current = await self.client.state(room_id)
         fixes: list[str] = []
         desired = self._desired_room_state(team, space)
+        desired.update(await self._desired_event_state(team))
         desired[("m.room.power_levels", "")] = state.power_levels(
             members, self.settings.room_bots, current.get("m.room.power_levels")
         )

@@ -7,8 +7,11 @@ should hold; :mod:`.projector` compares that with the room and sends only what d
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bridge.db.events import Event, Visibility
 from bridge.db.teams import Member, Team
 from bridge.domain.roles import Role
 
@@ -132,3 +135,55 @@ def space_power_levels(bots: Iterable[str]) -> dict[str, Any]:
         "users": {bot: BOT_POWER_LEVEL for bot in sorted(bots)},
         "events": {"m.space.child": APPSERVICE_ONLY, "m.room.join_rules": APPSERVICE_ONLY},
     }
+
+
+def _moment(epoch_ms: int, timezone: str) -> dict[str, str]:
+    """A time as the calendar MSC writes it: UTC instant, local wall time, IANA zone."""
+    utc = datetime.fromtimestamp(epoch_ms / 1000, UTC)
+    local = utc.astimezone(ZoneInfo(timezone))
+    return {
+        "utc": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "localtime": local.strftime("%Y-%m-%dT%H:%M:%S"),
+        "timezone": timezone,
+    }
+
+
+def event_location(event: Event) -> dict[str, Any] | None:
+    """Where the event is, as room state may say it.
+
+    A public event shows its place and coordinates; a members-only one only its commune, with
+    coordinates rounded to about a kilometre: the exact address goes to members in the encrypted
+    announcement, never in (unencrypted) room state.
+    """
+    if event.visibility is Visibility.PUBLIC:
+        location: dict[str, Any] = {"name": event.place}
+        if event.latitude is not None and event.longitude is not None:
+            location["uri"] = f"geo:{event.latitude:.6f},{event.longitude:.6f}"
+        return location
+    if event.commune is None:
+        return None
+    location = {"name": event.commune}
+    if event.latitude is not None and event.longitude is not None:
+        location["uri"] = f"geo:{event.latitude:.2f},{event.longitude:.2f}"
+    return location
+
+
+def event_state(event: Event) -> dict[str, Any]:
+    """Content of ``org.ralliement.event`` (state key: the event id), shaped as MSC4496."""
+    content: dict[str, Any] = {
+        "uid": event.id,
+        "title": event.title,
+        "description": event.description,
+        "start": _moment(event.start_at, event.timezone),
+        "end": _moment(event.end_at, event.timezone),
+        "kind": event.kind.value,
+        "status": event.status.value,
+        "visibility": event.visibility.value,
+        "organizer": event.organizer,
+        "sequence": event.sequence,
+    }
+    if (location := event_location(event)) is not None:
+        content["location"] = location
+    if event.capacity is not None:
+        content["capacity"] = event.capacity
+    return content
