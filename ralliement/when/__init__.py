@@ -26,7 +26,11 @@ How phrases are read:
   Impossible times ("25h", "18h75", "13pm") are refused (``when.invalid_time``).
 - Parts of the day: "matin"/"morning" 09:00, "après-midi"/"afternoon" 14:00, "soir"/"evening"/
   "night" 20:00. "ce soir"/"tonight", "ce matin", "cet après-midi" are today. With an hour they
-  choose its half of the day: "ce soir à 9h" is 21:00, "demain après-midi 3h" is 15:00.
+  choose its half of the day: "ce soir à 9h" is 21:00 (5 to 11 in the evening), "demain
+  après-midi 3h" is 15:00 (1 to 6 in the afternoon).
+  "minuit" is 00:00 at the start of the day named ("demain minuit" is the coming night),
+  except after an evening: "ce soir à minuit", "samedi soir 1h", "tonight at 1am" are the
+  night that follows it.
 - A date without a time is all day (``all_day``, ``start`` at 00:00): "demain", "samedi",
   "dans 3 jours", "la semaine prochaine" (the Monday of next week). A caller that needs an
   instant (a reminder) picks its own hour.
@@ -34,7 +38,8 @@ How phrases are read:
   to the minute. "dans 3 jours", "in 2 weeks", "dans 2 mois" count days on the calendar and can
   take a time ("dans 2 jours à 18h").
 - Ranges give a ``duration``: "10h-12h", "de 10h à 12h", "entre 10h et 12h", "6pm to 8pm",
-  "6-8pm" (a bare start takes the end's half of the day), "22h-2h" ends the next day.
+  "6-8pm" (a bare start takes the end's half of the day), "22h-2h" ends the next day; so
+  does a length: "samedi 10h pendant 2 heures", "saturday 10am for 2 hours".
 - Repetitions give a ``recurrence`` and the first occurrence after now as ``start``: "tous les
   mardis à 19h", "chaque jour", "tous les jours", "toutes les 2 semaines", "tous les quinze
   jours" (every two weeks), "un mardi sur deux", "en semaine", "tous les mois le 5", "le 5 de

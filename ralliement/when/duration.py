@@ -32,6 +32,7 @@ UNITS: Mapping[str, int] = MappingProxyType(
     }
 )
 _HOUR, _DAY = 60, 24 * 60
+_MAX_LENGTH = 100  # a length is a few words
 
 _COUNTS = {word: value for word, value in NUMBER_WORDS.items() if word != "other"}
 _NUMBER = rf"\d{{1,6}}(?:[.,]\d{{1,2}})?|(?:{alternation(_COUNTS)})(?![a-z])"
@@ -98,7 +99,7 @@ def parse_duration(text: str, *, language_hint: str | None = None) -> timedelta:
     folded = fold(text).text.strip(" .")
     if not folded:
         raise WhenError("when.empty")
-    match = _WHOLE.fullmatch(folded)
+    match = _WHOLE.fullmatch(folded) if len(folded) <= _MAX_LENGTH else None
     length = timedelta(0)
     if match is not None:
         try:
@@ -106,7 +107,7 @@ def parse_duration(text: str, *, language_hint: str | None = None) -> timedelta:
         except ValueError:
             length = timedelta(0)
     if length <= timedelta(0):
-        language = language_hint if language_hint in DURATION_EXAMPLES else "fr"
+        language = language_hint if language_hint in DURATION_EXAMPLES else None
         raise WhenError(
             "when.duration_unknown",
             text=text.strip(),

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from .errors import WhenError
 from .lexicon import ENGLISH_WORDS, EXAMPLES, FILLERS
 from .model import When
+from .parts import Length
 from .resolve import Resolver
 from .rules import Found, scan
 from .text import Folded, fold
@@ -44,20 +45,22 @@ def parse_when(
         WhenError: with the keys listed in ``ralliement.when.errors``; never anything else,
             whatever ``text`` holds.
     """
-    folded = _folded(text, language_hint)
+    folded = fold(text)
+    if not _WORD.search(folded.text):
+        raise WhenError("when.empty")
+    if len(folded.text) > MAX_LENGTH:
+        raise _unknown(folded.quote(0, _TOO_LONG_QUOTE) + "…", folded, language_hint)
     found = _scan(folded)
     unknown = [
         word for word in _leftovers(folded, found) if folded.text[slice(*word)] not in FILLERS
     ]
-    if unknown or not found:
+    if unknown or not _names_a_moment(found):
         quoted = " ".join(folded.quote(*word) for word in unknown) or text.strip()
         raise _unknown(quoted, folded, language_hint)
     return _when(folded, found, now, zone)
 
 
-def find_when(
-    text: str, now: datetime, zone: ZoneInfo, *, language_hint: str | None = None
-) -> When | None:
+def find_when(text: str, now: datetime, zone: ZoneInfo) -> When | None:
     """The moment named somewhere in a longer phrase, like "appeler Marie demain à 18h".
 
     The understood pieces are taken in runs that only little words separate; the run with the
@@ -69,19 +72,18 @@ def find_when(
         text: the phrase as typed.
         now: the current instant, aware (any zone).
         zone: the user's time zone.
-        language_hint: as for `parse_when`.
 
     Returns:
-        The moment, or None when the phrase names none.
+        The moment, or None when the phrase names none (or is longer than ``MAX_LENGTH``).
 
     Raises:
         WhenError: as `parse_when` for a run that contradicts itself or names an impossible date
-            or time; never ``when.unknown``.
+            or time; never ``when.empty`` nor ``when.unknown``.
     """
-    folded = _folded(text, language_hint)
-    found = _scan(folded, search=True)
-    if not found:
+    folded = fold(text)
+    if len(folded.text) > MAX_LENGTH:
         return None
+    found = _scan(folded, search=True)
     stops = [
         start for start, end in _leftovers(folded, found) if folded.text[start:end] not in FILLERS
     ]
@@ -91,17 +93,16 @@ def find_when(
             runs[-1].append(piece)
         else:
             runs.append([piece])
+    runs = [run for run in runs if _names_a_moment(run)]
+    if not runs:
+        return None
     best = max(runs, key=len)  # max keeps the first of equals
     return _when(folded, best, now, zone)
 
 
-def _folded(text: str, language_hint: str | None) -> Folded:
-    folded = fold(text)
-    if not _WORD.search(folded.text):
-        raise WhenError("when.empty")
-    if len(folded.text) > MAX_LENGTH:
-        raise _unknown(folded.quote(0, _TOO_LONG_QUOTE) + "…", folded, language_hint)
-    return folded
+def _names_a_moment(found: list[Found]) -> bool:
+    """Whether the pieces say when, not only how long ("pendant 2 heures")."""
+    return any(not isinstance(piece.part, Length) for piece in found)
 
 
 def _scan(folded: Folded, *, search: bool = False) -> list[Found]:

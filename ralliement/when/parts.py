@@ -78,12 +78,28 @@ class Delta:
 
 
 @dataclass(frozen=True)
+class Length:
+    """How long it lasts: "pendant 2 heures", "for 2 hours"."""
+
+    delta: timedelta
+
+
+@dataclass(frozen=True)
 class Period:
-    """A part of the day: its default time, the hours it moves to the afternoon ("ce soir à 9h"
-    is 21:00: hours below ``pm_below`` get 12 more), and whether it names today ("ce soir")."""
+    """A part of the day ("soir", "tomorrow morning", "ce soir").
+
+    Attributes:
+        default: its time when no time is given.
+        pm_from, pm_below: the hours it moves to the afternoon ("ce soir à 9h" is 21:00).
+        late_below: the hours that belong to the night after it ("ce soir à minuit", "tonight
+            at 1am" are the next day).
+        today: whether it names today ("ce soir", "tonight").
+    """
 
     default: time
-    pm_below: int
+    pm_from: int = 0
+    pm_below: int = 0
+    late_below: int = 0
     today: bool = False
 
 
@@ -96,4 +112,16 @@ class Repeat:
     weekdays: tuple[int, ...] = ()
 
 
-Part = Clock | Range | Calendar | Shift | Weekday | NextWeek | MonthDay | Delta | Period | Repeat
+Part = (
+    Clock
+    | Range
+    | Calendar
+    | Shift
+    | Weekday
+    | NextWeek
+    | MonthDay
+    | Delta
+    | Length
+    | Period
+    | Repeat
+)

@@ -15,6 +15,7 @@ from .parts import (
     Calendar,
     Clock,
     Delta,
+    Length,
     MonthDay,
     NextWeek,
     Part,
@@ -110,13 +111,18 @@ class Resolver:
 
     def resolve(self) -> Moment:
         delta = self.single(self.of(Delta))
+        length = self.single(self.of(Length))
+        lasting = None
+        if length is not None:
+            assert isinstance(length.part, Length)
+            lasting = length.part.delta
         if delta is not None:
-            others = [found for found in self.found if found is not delta]
+            others = [found for found in self.found if found not in (delta, length)]
             if others:
                 self.conflict(delta, others[0])
             assert isinstance(delta.part, Delta)
             instant = (self.now + delta.part.delta).astimezone(self.zone)
-            return Moment(instant.replace(second=0, microsecond=0), False, None, None)
+            return Moment(instant.replace(second=0, microsecond=0), False, lasting, None)
 
         start_clock, end_clock = self.clocks()
         wall = None if start_clock is None else start_clock.time()
@@ -129,18 +135,31 @@ class Resolver:
             if recurrence.frequency is Frequency.MONTHLY:
                 month_days = []  # "tous les mois le 5": the 5 belongs to the rule
             weekday = None  # "weekly on friday": the day belongs to the rule
-        day = self.day(weekday, month_days, wall)
+        # "ce soir à minuit", "tonight at 1am": the night that follows the evening.
+        late = recurrence is None and self.late(wall)
+        day = self.day(weekday, month_days, time(23, 59) if late else wall)
+        if late:
+            day += timedelta(days=1)
         if recurrence is not None:
             anchor = day if self.dated(month_days) else None
             day, recurrence = self.first(recurrence, anchor, wall)
         start = self.at(day, wall)
-        duration = None
+        duration = lasting
         if end_clock is not None and wall is not None:
+            if length is not None:
+                ranges = [found for found in self.found if isinstance(found.part, Range)]
+                self.conflict(ranges[0], length)
             end = datetime.combine(day, end_clock.time())
             if end_clock.time() <= wall:
                 end += timedelta(days=1)
             duration = localize(end, self.zone).astimezone(UTC) - start.astimezone(UTC)
         return Moment(start, wall is None, duration, recurrence)
+
+    def late(self, wall: time | None) -> bool:
+        """Whether ``wall`` is in the night after the part of the day named ("ce soir 1h")."""
+        return wall is not None and any(
+            isinstance(f.part, Period) and wall.hour < f.part.late_below for f in self.found
+        )
 
     def clocks(self) -> tuple[Clock | None, Clock | None]:
         """The time of day (and the end of a range), with the part of the day applied."""
@@ -159,10 +178,10 @@ class Resolver:
         if start is None:
             default = period.part.default
             return Clock(default.hour, default.minute), None
-        limit = period.part.pm_below
-        if start.meridiem is None and 0 < start.hour < limit:
+        hours = range(period.part.pm_from, period.part.pm_below)
+        if start.meridiem is None and start.hour in hours:
             start = Clock(start.hour + 12, start.minute)
-            if end is not None and end.meridiem is None and 0 < end.hour < limit:
+            if end is not None and end.meridiem is None and end.hour in hours:
                 end = Clock(end.hour + 12, end.minute)
         return start, end
 

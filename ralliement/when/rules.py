@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 
 from .duration import DURATION, measure
@@ -19,6 +19,7 @@ from .parts import (
     Calendar,
     Clock,
     Delta,
+    Length,
     MonthDay,
     NextWeek,
     Part,
@@ -159,10 +160,6 @@ def _text_date(match: re.Match[str]) -> Part:
     return Calendar(int(match["day"]), MONTHS[match["month"]], None if year is None else int(year))
 
 
-def _month_day(match: re.Match[str]) -> Part:
-    return MonthDay(int(match["day"]))
-
-
 def _shift(days: int) -> Builder:
     return lambda match: Shift(days)
 
@@ -180,12 +177,26 @@ def _relative(match: re.Match[str]) -> Part | None:
     return Shift(days=length.days) if calendar else Delta(length)
 
 
+def _length(match: re.Match[str]) -> Part | None:
+    try:
+        length, _ = measure(match["length"])
+    except ValueError:
+        return None
+    return Length(length) if length else None
+
+
 def _relative_months(match: re.Match[str]) -> Part:
     return Shift(months=number(match["count"]))
 
 
-def _period(default: int, pm_below: int, *, today: bool) -> Builder:
-    return lambda match: Period(time(default), pm_below, today)
+_EVENING = Period(time(20), pm_from=5, pm_below=12, late_below=5)
+_MORNING = Period(time(9))
+_AFTERNOON = Period(time(14), pm_from=1, pm_below=7)
+
+
+def _period(period: Period, *, today: bool) -> Builder:
+    named = replace(period, today=today)
+    return lambda match: named
 
 
 def _interval(word: str | None) -> int:
@@ -245,6 +256,7 @@ RULES: tuple[Rule, ...] = (
     # Instants from now, and days from today.
     _rule(rf"(?:dans|in|d'ici)\s(?P<length>{DURATION})", _relative),
     _rule(rf"(?:dans|in|d'ici)\s(?P<count>{_COUNT})\s(?:mois|months?)", _relative_months),
+    _rule(rf"(?:pendant|durant|for)\s(?P<length>{DURATION})", _length),
     # Repetitions.
     _rule(
         rf"(?:(?:tous|toutes)\sles|chaque|every|each)\s(?:(?P<count>other|{_COUNT})\s)?"
@@ -315,12 +327,12 @@ RULES: tuple[Rule, ...] = (
         lambda match: NextWeek(),
     ),
     # Parts of the day.
-    _rule(r"ce\s?soir|tonight|this\s(?:evening|night)", _period(20, 12, today=True)),
-    _rule(r"ce\smatin|this\smorning", _period(9, 0, today=True)),
-    _rule(r"cet(?:te)?\s?apres[- ]?midi|this\safternoon", _period(14, 7, today=True)),
-    _rule(r"soir(?:ee)?|evening|night", _period(20, 12, today=False)),
-    _rule(r"matin(?:ee)?|morning", _period(9, 0, today=False)),
-    _rule(r"apres[- ]?midi|afternoon", _period(14, 7, today=False)),
+    _rule(r"ce\s?soir|tonight|this\s(?:evening|night)", _period(_EVENING, today=True)),
+    _rule(r"ce\smatin|this\smorning", _period(_MORNING, today=True)),
+    _rule(r"cet(?:te)?\s?apres[- ]?midi|this\safternoon", _period(_AFTERNOON, today=True)),
+    _rule(r"soir(?:ee)?|evening|night", _period(_EVENING, today=False)),
+    _rule(r"matin(?:ee)?|morning", _period(_MORNING, today=False)),
+    _rule(r"apres[- ]?midi|afternoon", _period(_AFTERNOON, today=False)),
     # Times of day.
     _rule(
         rf"{_BEFORE}(?:(?P<intro>de|from|entre|between)\s)?(?P<start>{_TIME}|\d{{1,2}})\s?"

@@ -44,6 +44,9 @@ CASES: list[tuple[str, datetime, bool, int | None, str | None]] = [
     ("ce soir", local(2026, 11, 19, 20), False, None, None),
     ("ce soir à 9h", local(2026, 11, 19, 21), False, None, None),
     ("demain soir", local(2026, 11, 20, 20), False, None, None),
+    ("ce soir à minuit", local(2026, 11, 20), False, None, None),
+    ("ce soir à 1h", local(2026, 11, 20, 1), False, None, None),
+    ("cet après-midi à 3h", local(2026, 11, 19, 15), False, None, None),
     ("demain matin", local(2026, 11, 20, 9), False, None, None),
     ("demain après-midi 3h", local(2026, 11, 20, 15), False, None, None),
     ("9h du soir", local(2026, 11, 19, 21), False, None, None),
@@ -99,6 +102,7 @@ CASES: list[tuple[str, datetime, bool, int | None, str | None]] = [
     ("entre 18h et 20h30", local(2026, 11, 19, 18), False, 150, None),
     ("demain de 22h à 2h", local(2026, 11, 20, 22), False, 240, None),
     ("ce soir de 8 à 10", local(2026, 11, 19, 20), False, 120, None),
+    ("ce soir de 22h à 1h", local(2026, 11, 19, 22), False, 180, None),
     # French: repetitions
     ("tous les mardis à 19h", local(2026, 11, 24, 19), False, None, "FREQ=WEEKLY;BYDAY=TU"),
     ("chaque jour à 8h", local(2026, 11, 20, 8), False, None, "FREQ=DAILY"),
@@ -148,6 +152,7 @@ CASES: list[tuple[str, datetime, bool, int | None, str | None]] = [
     ("today 8pm", local(2026, 11, 19, 20), False, None, None),
     ("tonight", local(2026, 11, 19, 20), False, None, None),
     ("tonight at 9", local(2026, 11, 19, 21), False, None, None),
+    ("tonight at midnight", local(2026, 11, 20), False, None, None),
     ("tomorrow morning", local(2026, 11, 20, 9), False, None, None),
     ("saturday 10am", local(2026, 11, 21, 10), False, None, None),
     ("next saturday at 10", local(2026, 11, 21, 10), False, None, None),
@@ -187,6 +192,8 @@ CASES: list[tuple[str, datetime, bool, int | None, str | None]] = [
     ("6pm to 8pm saturday", local(2026, 11, 21, 18), False, 120, None),
     ("saturday 6-8pm", local(2026, 11, 21, 18), False, 120, None),
     ("from 9 to 5", local(2026, 11, 20, 9), False, 480, None),
+    ("saturday 10am for 2 hours", local(2026, 11, 21, 10), False, 120, None),
+    ("samedi 10h pendant 1h30", local(2026, 11, 21, 10), False, 90, None),
 ]
 
 
@@ -253,6 +260,9 @@ REFUSALS: list[tuple[str, str, dict[str, object]]] = [
     ("demain dans 2 heures", "when.ambiguous", {"first": "demain", "second": "dans 2 heures"}),
     ("tous les jours le lundi", "when.ambiguous", {"second": "lundi"}),
     ("dans 999999 semaines", "when.too_far", {"text": "dans 999999 semaines"}),
+    ("pendant 2 heures", "when.unknown", {"text": "pendant 2 heures"}),
+    ("samedi 10h-12h pendant 1h", "when.ambiguous", {"first": "10h-12h", "second": "pendant 1h"}),
+    ("x" * 600, "when.unknown", {}),
 ]
 
 
@@ -444,8 +454,11 @@ def test_find_when(text: str, wall: datetime, matched: str) -> None:
     assert when.matched == matched
 
 
-def test_find_when_without_a_date() -> None:
-    assert find_when("appeler Marie", NOW, PARIS) is None
+@pytest.mark.parametrize(
+    "text", ["appeler Marie", "", "mon ami Sam joue", "pendant 2 heures", "demain " * 100]
+)
+def test_find_when_without_a_date(text: str) -> None:
+    assert find_when(text, NOW, PARIS) is None
 
 
 # --- Durations ---------------------------------------------------------------------------------
