@@ -15,6 +15,7 @@ from typing import Any
 
 from mautrix.util.async_db import Connection, Database
 
+from .announcements import AnnouncementKind, request_announcement
 from .clock import now_ms
 from .locks import fetch_locked
 from .room_sync import request_room_sync
@@ -59,6 +60,8 @@ class Event:
     sequence: int
     created_at: int
     updated_at: int
+    #: The announcement message in the team room, once sent (edits replace it).
+    announcement_id: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Event:
@@ -83,6 +86,8 @@ class Rsvp:
     going: bool
     guests: int
     updated_at: int
+    #: The ✅ reaction that made this answer, if it came from one.
+    reaction_id: str | None = None
 
     @property
     def seats(self) -> int:
@@ -97,7 +102,11 @@ class Rsvp:
             going=bool(row["going"]),
             guests=row["guests"],
             updated_at=row["updated_at"],
+            reaction_id=row["reaction_id"],
         )
+
+
+RSVP_COLUMNS = "event_id, user_id, going, guests, updated_at, reaction_id"
 
 
 class LockedEvent:
@@ -118,31 +127,33 @@ class LockedEvent:
 
     async def rsvp_of(self, user_id: str) -> Rsvp | None:
         row = await self.conn.fetchrow(
-            "SELECT event_id, user_id, going, guests, updated_at FROM rsvp"
-            " WHERE event_id = $1 AND user_id = $2",
+            f"SELECT {RSVP_COLUMNS} FROM rsvp WHERE event_id = $1 AND user_id = $2",
             self.event.id,
             user_id,
         )
         return None if row is None else Rsvp.from_row(row)
 
-    async def set_rsvp(self, user_id: str, going: bool, guests: int) -> Rsvp:
-        rsvp = Rsvp(self.event.id, user_id, going, guests, now_ms())
+    async def set_rsvp(
+        self, user_id: str, going: bool, guests: int, reaction_id: str | None = None
+    ) -> Rsvp:
+        rsvp = Rsvp(self.event.id, user_id, going, guests, now_ms(), reaction_id)
         await self.conn.execute(
-            "INSERT INTO rsvp (event_id, user_id, going, guests, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id, user_id) DO UPDATE"
+            f"INSERT INTO rsvp ({RSVP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+            " ON CONFLICT (event_id, user_id) DO UPDATE"
             " SET going = excluded.going, guests = excluded.guests,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at, reaction_id = excluded.reaction_id",
             rsvp.event_id,
             rsvp.user_id,
             rsvp.going,
             rsvp.guests,
             rsvp.updated_at,
+            rsvp.reaction_id,
         )
         return rsvp
 
-    async def save(self, event: Event) -> Event:
-        """Store the event's new values (a new sequence number for calendars) and ask for its
-        room to show them."""
+    async def save(self, event: Event, announce: AnnouncementKind = "edited") -> Event:
+        """Store the event's new values (a new sequence number for calendars), ask for its room
+        to show them and for the announcement to follow (``announce``)."""
         saved = replace(event, sequence=self.event.sequence + 1, updated_at=now_ms())
         assignments = ", ".join(
             f"{name} = ${index}" for index, name in enumerate(_EDITABLE, start=2)
@@ -153,6 +164,7 @@ class LockedEvent:
             *(_db_value(getattr(saved, name)) for name in _EDITABLE),
         )
         await request_room_sync(self.conn, saved.team_id)
+        await request_announcement(self.conn, saved.id, saved.sequence, announce)
         self.event = saved
         return saved
 
@@ -161,7 +173,7 @@ class LockedEvent:
 _EDITABLE = tuple(
     field.name
     for field in fields(Event)
-    if field.name not in ("id", "team_id", "organizer", "created_at")
+    if field.name not in ("id", "team_id", "organizer", "created_at", "announcement_id")
 )
 
 
@@ -187,6 +199,7 @@ class EventRepository:
             if inserted is None:
                 return False
             await request_room_sync(conn, event.team_id)
+            await request_announcement(conn, event.id, event.sequence, "created")
         return True
 
     async def get(self, event_id: str) -> Event | None:
@@ -206,11 +219,29 @@ class EventRepository:
     async def rsvps(self, event_id: str) -> list[Rsvp]:
         """Everyone who answered, going first, then by time of answer."""
         rows = await self.db.fetch(
-            "SELECT event_id, user_id, going, guests, updated_at FROM rsvp WHERE event_id = $1"
+            f"SELECT {RSVP_COLUMNS} FROM rsvp WHERE event_id = $1"
             " ORDER BY going DESC, updated_at, user_id",
             event_id,
         )
         return [Rsvp.from_row(row) for row in rows]
+
+    async def by_announcement(self, message_id: str) -> Event | None:
+        """The event whose announcement is the message ``message_id``."""
+        row = await self.db.fetchrow(
+            f"SELECT {EVENT_COLUMNS} FROM event WHERE announcement_id = $1", message_id
+        )
+        return None if row is None else Event.from_row(row)
+
+    async def rsvp_by_reaction(self, reaction_id: str) -> Rsvp | None:
+        row = await self.db.fetchrow(
+            f"SELECT {RSVP_COLUMNS} FROM rsvp WHERE reaction_id = $1", reaction_id
+        )
+        return None if row is None else Rsvp.from_row(row)
+
+    async def set_announcement(self, event_id: str, message_id: str) -> None:
+        await self.db.execute(
+            "UPDATE event SET announcement_id = $1 WHERE id = $2", message_id, event_id
+        )
 
     @asynccontextmanager
     async def locked(self, event_id: str) -> AsyncIterator[LockedEvent | None]:

@@ -6,6 +6,7 @@ team's row lock, so two concurrent requests cannot both see a free referent slot
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class TeamKind(StrEnum):
 
 TEAM_COLUMNS = (
     "id, name, kind, description, commune, postcode, departement, latitude, longitude,"
-    " room_id, created_at, archived_at, source_key, avatar_url"
+    " room_id, created_at, archived_at, source_key, avatar_url, calendar_token"
 )
 
 
@@ -48,6 +49,7 @@ class Team:
     archived_at: int | None
     source_key: str | None = None
     avatar_url: str | None = None
+    calendar_token: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Team:
@@ -66,6 +68,7 @@ class Team:
             archived_at=row["archived_at"],
             source_key=row["source_key"],
             avatar_url=row["avatar_url"],
+            calendar_token=row["calendar_token"],
         )
 
 
@@ -161,7 +164,7 @@ class TeamRepository:
         async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
             inserted = await conn.fetchval(
                 f"INSERT INTO team ({TEAM_COLUMNS})"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
                 " ON CONFLICT DO NOTHING RETURNING id",
                 team.id,
                 team.name,
@@ -177,6 +180,7 @@ class TeamRepository:
                 team.archived_at,
                 team.source_key,
                 team.avatar_url,
+                team.calendar_token,
             )
             if inserted is None:
                 return False
@@ -287,3 +291,13 @@ class TeamRepository:
             since_ms,
         )
         return int(count)
+
+    async def calendar_token(self, team_id: str) -> str | None:
+        """The secret of the team's private calendar URL, made on first use; None if no team."""
+        await self.db.execute(
+            "UPDATE team SET calendar_token = $1 WHERE id = $2 AND calendar_token IS NULL",
+            secrets.token_urlsafe(24),
+            team_id,
+        )
+        value = await self.db.fetchval("SELECT calendar_token FROM team WHERE id = $1", team_id)
+        return None if value is None else str(value)

@@ -176,3 +176,38 @@ async def upgrade_v4(conn: Connection, scheme: Scheme) -> None:
 
 
 upgrade_table.register(upgrade_v4, description="Events and RSVPs")
+
+
+async def upgrade_v5(conn: Connection, scheme: Scheme) -> None:
+    # The announcement message of an event (edits replace it), and the ✅ reaction that made an
+    # RSVP (removing the reaction cancels it).
+    await conn.execute("ALTER TABLE event ADD COLUMN announcement_id TEXT")
+    await conn.execute("ALTER TABLE rsvp ADD COLUMN reaction_id TEXT")
+    await conn.execute("CREATE UNIQUE INDEX rsvp_reaction_idx ON rsvp (reaction_id)")
+    await conn.execute("CREATE UNIQUE INDEX event_announcement_idx ON event (announcement_id)")
+    # The secret part of a team's private calendar URL (members-only events included).
+    await conn.execute("ALTER TABLE team ADD COLUMN calendar_token TEXT")
+    # The announcements the agenda bot owes: one row per event and change (the event's
+    # sequence), written with the change; sent with a transaction id derived from the row, so a
+    # crash between sending and marking never posts twice.
+    await conn.execute(
+        """
+        CREATE TABLE announcement (
+            event_id     TEXT NOT NULL REFERENCES event (id) ON DELETE CASCADE,
+            sequence     INTEGER NOT NULL,
+            kind         TEXT NOT NULL CHECK (kind IN ('created', 'edited', 'cancelled')),
+            requested_at BIGINT NOT NULL,
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            next_try_at  BIGINT NOT NULL DEFAULT 0,
+            last_error   TEXT,
+            sent_at      BIGINT,
+            PRIMARY KEY (event_id, sequence)
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX announcement_due_idx ON announcement (sent_at, next_try_at)")
+
+
+upgrade_table.register(
+    upgrade_v5, description="Event announcements outbox, reaction RSVPs, calendar tokens"
+)

@@ -331,7 +331,9 @@ class EventService:
             await self._check_organizer(locked.event.team_id, actor)
             if locked.event.status is EventStatus.CANCELLED:
                 raise EventError(CANCELLED, event=locked.event.id)
-            cancelled = await locked.save(replace(locked.event, status=EventStatus.CANCELLED))
+            cancelled = await locked.save(
+                replace(locked.event, status=EventStatus.CANCELLED), announce="cancelled"
+            )
         going = [rsvp.user_id for rsvp in await self.events.rsvps(cancelled.id) if rsvp.going]
         return cancelled, going
 
@@ -343,6 +345,7 @@ class EventService:
         going: bool,
         guests: int = 0,
         now: datetime | None = None,
+        reaction_id: str | None = None,
     ) -> RsvpOutcome:
         """Record that ``user_id`` goes (with ``guests``) or does not go.
 
@@ -371,11 +374,27 @@ class EventService:
             if event.capacity is not None and going and others + seats > event.capacity:
                 free = max(event.capacity - others, 0)
                 raise EventError(FULL, event=event.id, capacity=event.capacity, left=free)
-            rsvp = await locked.set_rsvp(user_id, going, guests if going else 0)
+            rsvp = await locked.set_rsvp(user_id, going, guests if going else 0, reaction_id)
             before = None if previous is None else (previous.going, previous.guests)
             changed = before != (rsvp.going, rsvp.guests)
             left = None if event.capacity is None else event.capacity - others - seats
             return RsvpOutcome(rsvp, changed, left)
+
+    async def withdraw_reaction(
+        self, reaction_id: str, *, now: datetime | None = None
+    ) -> RsvpOutcome | None:
+        """A ✅ reaction was removed: the answer it made becomes "not going".
+
+        Returns None when the reaction made no answer (or a later command replaced it).
+        """
+        rsvp = await self.events.rsvp_by_reaction(reaction_id)
+        if rsvp is None or not rsvp.going:
+            return None
+        return await self.rsvp(rsvp.event_id, rsvp.user_id, going=False, now=now)
+
+    async def event_of_announcement(self, message_id: str) -> Event | None:
+        """The event a message announces (to RSVP by reacting to it)."""
+        return await self.events.by_announcement(message_id)
 
     @asynccontextmanager
     async def _locked(self, event_id: str) -> AsyncIterator[LockedEvent]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bridge.db.announcements import AnnouncementQueue
 from bridge.db.events import EventRepository, EventStatus
 from bridge.db.teams import Team
 from bridge.domain.errors import DomainError
@@ -174,3 +175,50 @@ async def test_an_event_over_takes_no_more_answers(setup: tuple[EventService, Te
     event = await events.create_event(team.id, ALICE, "Réunion", SATURDAY_10H, MARKET, now=NOW)
     after = SATURDAY_10H + timedelta(hours=3)
     await refused("event.over", events.rsvp(event.id, BOB, going=True, now=after))
+
+
+async def test_announcements_are_owed_once_per_change_and_the_newest_wins(
+    setup: tuple[EventService, Team],
+) -> None:
+    events, team = setup
+    queue = AnnouncementQueue(events.events.db)
+    event = await events.create_event(team.id, ALICE, "Réunion", SATURDAY_10H, MARKET, now=NOW)
+    (created,) = await queue.due()
+    assert (created.event_id, created.kind, created.sequence) == (event.id, "created", 0)
+    await queue.sent(created)
+    assert await queue.due() == []
+
+    await events.edit_event(event.id, ALICE, EventChanges(title="Réunion publique"), now=NOW)
+    await events.edit_event(event.id, ALICE, EventChanges(title="Grande réunion"), now=NOW)
+    (edited,) = await queue.due()  # the first edit is superseded by the second
+    assert (edited.kind, edited.sequence) == ("edited", 2)
+    assert edited.transaction_id == f"ralliement-announce-{event.id}-2"
+    await queue.failed(edited, "M_LIMIT_EXCEEDED")
+    assert await queue.due() == []  # retried later, not at once
+    await events.cancel_event(event.id, ALICE)
+    (cancelled,) = await queue.due()
+    assert (cancelled.kind, cancelled.sequence) == ("cancelled", 3)
+    await queue.sent(cancelled)
+    assert await queue.due() == []
+
+
+async def test_a_reaction_answers_and_removing_it_takes_the_answer_back(
+    setup: tuple[EventService, Team],
+) -> None:
+    events, team = setup
+    event = await events.create_event(team.id, ALICE, "Réunion", SATURDAY_10H, MARKET, now=NOW)
+    await events.events.set_announcement(event.id, "$announce")
+    assert (await events.event_of_announcement("$announce")).id == event.id  # type: ignore[union-attr]
+    await events.rsvp(event.id, CAROL, going=True, now=NOW, reaction_id="$react")
+    withdrawn = await events.withdraw_reaction("$react", now=NOW)
+    assert withdrawn is not None and not withdrawn.rsvp.going
+    assert await events.withdraw_reaction("$react", now=NOW) is None
+    assert await events.withdraw_reaction("$unknown", now=NOW) is None
+
+
+async def test_the_calendar_token_is_made_once(setup: tuple[EventService, Team]) -> None:
+    events, team = setup
+    token = await events.teams.calendar_token(team.id)
+    assert token and len(token) >= 24
+    assert await events.teams.calendar_token(team.id) == token
+    assert await events.teams.calendar_token("no-such-team") is None
