@@ -8,11 +8,15 @@ reads a length ("1h30"). Callers pass ``now`` (aware) and the user's ``ZoneInfo`
 How phrases are read:
 
 - Case, accents, spaces and apostrophes do not matter: "SAMEDI", "aujourdhui",
-  "aujourd’hui" and "Après-demain" are understood. Misspelled words are not ("samdi").
+  "aujourd’hui" and "Après-demain" are understood. Misspelled words are not ("samdi"):
+  `parse_when` refuses a phrase with a word it does not know, quoting that word.
+- Abbreviations: "sam", "dim", "lun."…, "sat", "mon"…, "déc", "janv", "dec", "sept"…; "mar"
+  alone is mardi, after a day number it is March ("12 mar").
 - A weekday ("samedi", "saturday") is its next occurrence strictly after now: said on a
   Thursday at 14:30, "jeudi 18h" is today at 18:00 and "jeudi 10h" or "jeudi" (without a time)
   is in a week. "samedi prochain", "next saturday" and "ce samedi" mean the same as
-  "samedi"; "samedi en huit" is the week after.
+  "samedi"; "samedi en huit" is the week after; "mardi de la semaine prochaine" is next
+  week's.
 - A time alone ("9h", "midi", "minuit") is today if it is still to come, otherwise tomorrow.
 - A date without a year ("12/12", "12 décembre", "dec 12") is this year, or next year when the
   day is already over (12/01 said in November is next January). Today's date stays today
@@ -33,7 +37,8 @@ How phrases are read:
   night that follows it.
 - A date without a time is all day (``all_day``, ``start`` at 00:00): "demain", "samedi",
   "dans 3 jours", "la semaine prochaine" (the Monday of next week). A caller that needs an
-  instant (a reminder) picks its own hour.
+  instant (a reminder) picks its own hour. "hier" and "yesterday" are understood too: whether
+  a moment in the past is allowed is the caller's business, as for "aujourd'hui 9h" at noon.
 - "dans 2 heures", "in 30 minutes", "dans 1h30" are exact: now plus that time as really elapsed,
   to the minute. "dans 3 jours", "in 2 weeks", "dans 2 mois" count days on the calendar and can
   take a time ("dans 2 jours à 18h").

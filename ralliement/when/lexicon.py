@@ -41,7 +41,7 @@ WEEKDAYS: Mapping[str, int] = MappingProxyType(
 )
 
 #: Full day names (the only ones that take a plural "s": "tous les mardis", "on tuesdays").
-FULL_WEEKDAYS = [
+FULL_WEEKDAYS = (
     "lundi",
     "mardi",
     "mercredi",
@@ -56,7 +56,7 @@ FULL_WEEKDAYS = [
     "friday",
     "saturday",
     "sunday",
-]
+)
 
 #: Month names and their abbreviations → 1 … 12.
 MONTHS: Mapping[str, int] = MappingProxyType(

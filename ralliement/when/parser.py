@@ -44,7 +44,9 @@ def parse_when(
     Raises:
         WhenError: with the keys listed in ``ralliement.when.errors``; never anything else,
             whatever ``text`` holds.
+        ValueError: ``now`` is naive (a programming error).
     """
+    _check_now(now)
     folded = fold(text)
     if not _WORD.search(folded.text):
         raise WhenError("when.empty")
@@ -79,7 +81,9 @@ def find_when(text: str, now: datetime, zone: ZoneInfo) -> When | None:
     Raises:
         WhenError: as `parse_when` for a run that contradicts itself or names an impossible date
             or time; never ``when.empty`` nor ``when.unknown``.
+        ValueError: ``now`` is naive (a programming error).
     """
+    _check_now(now)
     folded = fold(text)
     if len(folded.text) > MAX_LENGTH:
         return None
@@ -98,6 +102,11 @@ def find_when(text: str, now: datetime, zone: ZoneInfo) -> When | None:
         return None
     best = max(runs, key=len)  # max keeps the first of equals
     return _when(folded, best, now, zone)
+
+
+def _check_now(now: datetime) -> None:
+    if now.utcoffset() is None:
+        raise ValueError(f"now must be an aware datetime, not {now!r}")
 
 
 def _names_a_moment(found: list[Found]) -> bool:

@@ -518,7 +518,7 @@ ZONES = [
         "America/Cayenne",
     )
 ]
-WORDS = [
+WORDS = (
     "demain",
     "aujourd'hui",
     "après-demain",
@@ -613,7 +613,7 @@ WORDS = [
     "24h",
     "12am",
     "13pm",
-]
+)
 phrases = st.one_of(
     st.text(max_size=60),
     st.lists(st.sampled_from(WORDS), max_size=7).map(" ".join),
@@ -655,3 +655,8 @@ def test_any_text_gets_a_duration_or_a_refusal(text: str) -> None:
     except WhenError:
         return
     assert length > timedelta(0)
+
+
+def test_a_naive_now_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        parse_when("demain", datetime(2026, 11, 19, 14, 30), PARIS)
