@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import agenda, welcome
+from .announcements import EventAnnouncer, ReactionRsvps
+from .client import BackgroundTask, ReactionHandler
 from .commands import CommandRegistry, Reply
 from .i18n import Language
 from .services import BotServices
@@ -22,11 +24,15 @@ class BotBlueprint:
         greeting: what the bot says when someone opens a DM with it.
         direct_only: the bot answers only in DMs; in a group room (a team room it was joined to
             with other bots) it stays silent, so that one command gets one answer.
+        reactions: what the bot does with reactions in its rooms.
+        background: tasks that live as long as the bot.
     """
 
     registry: RegistryFactory
     greeting: Callable[[Language], Reply] | None = None
     direct_only: bool = False
+    reactions: Callable[[BotServices], ReactionHandler] | None = None
+    background: Callable[[BotServices], tuple[BackgroundTask, ...]] = lambda _: ()
 
 
 BLUEPRINTS: dict[str, BotBlueprint] = {
@@ -34,5 +40,14 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
         registry=welcome.build_registry, greeting=welcome.greeting, direct_only=True
     ),
     # No greeting: the agenda bot is joined to team rooms by the appservice.
-    "agenda": BotBlueprint(registry=agenda.build_registry),
+    # It announces events in team rooms and takes ✅ on an announcement as an RSVP.
+    "agenda": BotBlueprint(
+        registry=agenda.build_registry,
+        reactions=lambda services: ReactionRsvps(services.events, services.language),
+        background=lambda services: (
+            EventAnnouncer(
+                services.announcements, services.events, services.teams, services.language
+            ),
+        ),
+    ),
 }

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, Protocol
 
 from nio import (
     AsyncClient,
@@ -22,6 +23,8 @@ from nio import (
     LocalProtocolError,
     MatrixRoom,
     MegolmEvent,
+    ReactionEvent,
+    RedactionEvent,
     RoomMemberEvent,
     RoomMessageText,
     SyncError,
@@ -39,6 +42,20 @@ SYNC_TIMEOUT_MS = 30_000
 # A message can arrive before its room key (sent to-device, possibly in a later sync): wait this
 # long for the key before telling the sender we cannot read their message.
 LATE_KEY_WAIT_S = 5.0
+
+
+class ReactionHandler(Protocol):
+    """What a bot does with reactions and their removal (redactions) in its rooms."""
+
+    async def reacted(
+        self, bot: BotClient, room_id: str, sender: str, reaction_id: str, target: str, key: str
+    ) -> None: ...
+
+    async def redacted(self, bot: BotClient, room_id: str, sender: str, redacted: str) -> None: ...
+
+
+#: A task that lives as long as the bot (e.g. sending what an outbox holds).
+BackgroundTask = Callable[["BotClient"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,8 @@ class BotClient:
         language: Language,
         greeting: Callable[[Language], Reply] | None = None,
         direct_only: bool = False,
+        reactions: ReactionHandler | None = None,
+        background: tuple[BackgroundTask, ...] = (),
     ) -> None:
         self.identity = identity
         self.homeserver = homeserver
@@ -75,6 +94,8 @@ class BotClient:
         self.language = language
         self.greeting = greeting
         self.direct_only = direct_only
+        self.reactions = reactions
+        self.background = background
         self.log = logging.getLogger(f"bots.{identity.name}")
         self.client: AsyncClient | None = None
         self.session: DeviceSession | None = None
@@ -120,9 +141,16 @@ class BotClient:
         client.add_event_callback(self._on_member, RoomMemberEvent)
         client.add_event_callback(self._on_text, RoomMessageText)
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        if self.reactions is not None:
+            client.add_event_callback(self._on_reaction, ReactionEvent)
+            client.add_event_callback(self._on_redaction, RedactionEvent)
         self._tasks = [
             asyncio.create_task(self._sync_forever(), name=f"{self.identity.name}-sync"),
             asyncio.create_task(self._answer_forever(), name=f"{self.identity.name}-worker"),
+            *(
+                asyncio.create_task(self._keep_running(task), name=f"{self.identity.name}-bg")
+                for task in self.background
+            ),
         ]
         self.log.info("%s ready on device %s", user_id, self.session.device_id)
 
@@ -163,6 +191,19 @@ class BotClient:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60.0)
 
+    async def _keep_running(self, task: BackgroundTask) -> None:
+        delay = 1.0
+        while True:
+            try:
+                await task(self)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.log.exception("A background task failed; restarting in %.0f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
     async def _answer_forever(self) -> None:
         while True:
             job = await self._work.get()
@@ -200,6 +241,30 @@ class BotClient:
         if event.sender == self.identity.user_id:
             return
         self._work.put_nowait(lambda: self._answer(room, event))
+
+    async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
+        if event.sender == self.identity.user_id or self.reactions is None:
+            return
+        handler = self.reactions
+        self._work.put_nowait(
+            partial(
+                handler.reacted,
+                self,
+                room.room_id,
+                event.sender,
+                event.event_id,
+                event.reacts_to,
+                event.key,
+            )
+        )
+
+    async def _on_redaction(self, room: MatrixRoom, event: RedactionEvent) -> None:
+        if event.sender == self.identity.user_id or self.reactions is None:
+            return
+        handler = self.reactions
+        self._work.put_nowait(
+            partial(handler.redacted, self, room.room_id, event.sender, event.redacts)
+        )
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         if event.sender == self.identity.user_id:
@@ -306,19 +371,30 @@ class BotClient:
     ) -> None:
         """Send a notice. ``key`` names what it answers: the same key gives the same transaction
         id, so re-answering an event after a crash does not post twice."""
-        assert self.client is not None
-        content: dict[str, object] = {"msgtype": "m.notice", "body": reply.body}
+        content: dict[str, Any] = {"msgtype": "m.notice", "body": reply.body}
         if reply.html:
             content["format"] = "org.matrix.custom.html"
             content["formatted_body"] = reply.html
         if in_reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+        await self.send_message(room_id, content, key=key)
+
+    async def send_message(
+        self, room_id: str, content: dict[str, Any], *, key: str, event_type: str = "m.room.message"
+    ) -> str:
+        """Send ``content`` (encrypted in an encrypted room) and return its event id.
+
+        ``key`` names what the message is for; the same key gives the same transaction id, so
+        sending it again after a crash does not post twice.
+        """
+        assert self.client is not None
         if self.client.should_query_keys:
             with contextlib.suppress(LocalProtocolError):
                 await self.client.keys_query()
         txn_id = "ral-" + hashlib.sha256(f"{room_id}|{key}".encode()).hexdigest()[:32]
         response = await self.client.room_send(
-            room_id, "m.room.message", content, tx_id=txn_id, ignore_unverified_devices=True
+            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
         )
         if not hasattr(response, "event_id"):
             raise RuntimeError(f"sending to {room_id} failed: {response}")
+        return str(response.event_id)

@@ -315,6 +315,21 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Je ne comprends pas la durée « {text} ». Par exemple : {examples}.",
         "en": "I don't understand the length “{text}”. For example: {examples}.",
     },
+    # --- Event announcements (bots/announcements.py) ------------------------------------------
+    "announce.title": {"fr": "📣 {title}", "en": "📣 {title}"},
+    "announce.cancelled_title": {"fr": "❌ ANNULÉ : {title}", "en": "❌ CANCELLED: {title}"},
+    "announce.when": {"fr": "🗓 {when}", "en": "🗓 {when}"},
+    "announce.where": {"fr": "📍 {place}", "en": "📍 {place}"},
+    "announce.capacity": {"fr": "👥 {capacity} places", "en": "👥 {capacity} places"},
+    "announce.rsvp": {
+        "fr": "Vous venez ? Réagissez ✅ à ce message ou écrivez !jyvais {id} "
+        "(pour vous désister : !jnypluspas {id}).",
+        "en": "Coming? React ✅ to this message or type !going {id} (to withdraw: !notgoing {id}).",
+    },
+    "announce.cancelled_notice": {
+        "fr": "« {title} » ({when}) est annulé.",
+        "en": "“{title}” ({when}) is cancelled.",
+    },
 }
 
 #: How each role is written, singular and plural.
@@ -340,6 +355,13 @@ KIND_NAMES: Mapping[str, Mapping[Language, str]] = MappingProxyType(
     {
         "local": {"fr": "équipe locale", "en": "local team"},
         "thematic": {"fr": "équipe thématique", "en": "thematic team"},
+    }
+)
+
+_WEEKDAYS: Mapping[Language, tuple[str, ...]] = MappingProxyType(
+    {
+        "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     }
 )
 
@@ -405,3 +427,24 @@ def format_date(timestamp_ms: int, zone: ZoneInfo, language: Language = DEFAULT_
     months = _MONTHS.get(language) or _MONTHS[DEFAULT_LANGUAGE]
     number = "1er" if day.day == 1 and language != "en" else str(day.day)
     return f"{number} {months[day.month - 1]} {day.year}"
+
+
+def _clock(moment: datetime, language: Language) -> str:
+    return f"{moment:%H:%M}" if language == "en" else f"{moment.hour}h{moment.minute:02d}"
+
+
+def format_time_range(
+    start_ms: int, end_ms: int, zone: ZoneInfo, language: Language = DEFAULT_LANGUAGE
+) -> str:
+    """When something happens, in ``zone``: "samedi 21 novembre, 10h00 – 12h00",
+    "Saturday 21 November, 10:00 – 12:00" (the end's day is written when it differs)."""
+    start = datetime.fromtimestamp(start_ms / 1000, zone)
+    end = datetime.fromtimestamp(end_ms / 1000, zone)
+    weekdays = _WEEKDAYS.get(language) or _WEEKDAYS[DEFAULT_LANGUAGE]
+    months = _MONTHS.get(language) or _MONTHS[DEFAULT_LANGUAGE]
+    day = "1er" if start.day == 1 and language != "en" else str(start.day)
+    date = f"{weekdays[start.weekday()]} {day} {months[start.month - 1]}"
+    if start.date() == end.date():
+        return f"{date}, {_clock(start, language)} – {_clock(end, language)}"
+    end_day = f"{end.day} {months[end.month - 1]}"
+    return f"{date}, {_clock(start, language)} – {end_day}, {_clock(end, language)}"

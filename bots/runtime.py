@@ -8,8 +8,6 @@ import logging
 
 import aiohttp
 
-from bridge.db.teams import TeamRepository
-from bridge.domain.teams import TeamService
 from ralliement.config import Config
 from ralliement.readiness import announce_ready
 
@@ -41,6 +39,8 @@ def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> lis
                 language=config.locale.language,
                 greeting=blueprint.greeting,
                 direct_only=blueprint.direct_only,
+                reactions=blueprint.reactions(services) if blueprint.reactions else None,
+                background=blueprint.background(services),
             )
         )
     return bots
@@ -54,10 +54,11 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
     except DatabaseNotReady as error:
         log.error("%s", error)
         raise SystemExit(1) from None
-    services = BotServices(
-        teams=TeamService(TeamRepository(db)),
+    services = BotServices.on_database(
+        db,
         domain=config.homeserver.domain,
         zone=config.locale.zone,
+        language=config.locale.language,
     )
     try:
         async with aiohttp.ClientSession() as session:

@@ -42,8 +42,10 @@ class Bots:
 async def bots(database_url: str) -> AsyncIterator[Bots]:
     db = create_database(database_url)
     await db.start()
-    teams = TeamService(TeamRepository(db))
-    services = BotServices(teams, "localhost", ZoneInfo("Europe/Paris"), room_wait_s=2.0)
+    services = BotServices.on_database(
+        db, domain="localhost", zone=ZoneInfo("Europe/Paris"), room_wait_s=2.0
+    )
+    teams = services.teams
     try:
         yield Bots(teams, welcome.build_registry(services), agenda.build_registry(services))
     finally:

@@ -13,15 +13,13 @@ from bots import welcome
 from bots.commands import CommandContext, CommandRegistry, Reply, parse_command
 from bots.services import BotServices
 from bridge.db import create_database
-from bridge.db.teams import TeamRepository
-from bridge.domain.teams import TeamService
 
 
 def build_registry() -> CommandRegistry:
     """The welcome bot's commands, on a database never opened: these tests do not reach it."""
     database = create_database("sqlite:///:memory:", migrate=False)
-    teams = TeamService(TeamRepository(database))
-    return welcome.build_registry(BotServices(teams, "localhost", ZoneInfo("Europe/Paris")))
+    services = BotServices.on_database(database, domain="localhost", zone=ZoneInfo("Europe/Paris"))
+    return welcome.build_registry(services)
 
 
 @pytest.mark.parametrize(
