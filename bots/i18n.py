@@ -425,8 +425,12 @@ def format_date(timestamp_ms: int, zone: ZoneInfo, language: Language = DEFAULT_
     """A day as people write it, in ``zone``: "1er mars 2026", "1 March 2026"."""
     day = datetime.fromtimestamp(timestamp_ms / 1000, zone)
     months = _MONTHS.get(language) or _MONTHS[DEFAULT_LANGUAGE]
-    number = "1er" if day.day == 1 and language != "en" else str(day.day)
-    return f"{number} {months[day.month - 1]} {day.year}"
+    return f"{_day(day, language)} {months[day.month - 1]} {day.year}"
+
+
+def _day(moment: datetime, language: Language) -> str:
+    """The day of the month: "1er" in French for the first."""
+    return "1er" if moment.day == 1 and language != "en" else str(moment.day)
 
 
 def _clock(moment: datetime, language: Language) -> str:
@@ -442,9 +446,8 @@ def format_time_range(
     end = datetime.fromtimestamp(end_ms / 1000, zone)
     weekdays = _WEEKDAYS.get(language) or _WEEKDAYS[DEFAULT_LANGUAGE]
     months = _MONTHS.get(language) or _MONTHS[DEFAULT_LANGUAGE]
-    day = "1er" if start.day == 1 and language != "en" else str(start.day)
-    date = f"{weekdays[start.weekday()]} {day} {months[start.month - 1]}"
+    date = f"{weekdays[start.weekday()]} {_day(start, language)} {months[start.month - 1]}"
     if start.date() == end.date():
         return f"{date}, {_clock(start, language)} – {_clock(end, language)}"
-    end_day = f"{end.day} {months[end.month - 1]}"
+    end_day = f"{_day(end, language)} {months[end.month - 1]}"
     return f"{date}, {_clock(start, language)} – {end_day}, {_clock(end, language)}"
