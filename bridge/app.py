@@ -13,7 +13,9 @@ from ralliement.config import Config
 from ralliement.readiness import announce_ready
 
 from .appservice import DurableAppService
+from .calendar import CALENDAR_PREFIX, calendar_app
 from .db import create_database
+from .db.events import EventRepository
 from .db.inbox import InboxRepository
 from .db.room_sync import RoomSyncQueue
 from .db.teams import TeamRepository
@@ -62,6 +64,15 @@ class Bridge:
                 PROVISIONING_PREFIX,
                 provisioning_app(self.teams, config.provisioning.shared_secret),
             )
+        self.az.app.add_subapp(
+            CALENDAR_PREFIX,
+            calendar_app(
+                self.teams.repository,
+                EventRepository(self.db),
+                config.homeserver.domain,
+                timezone=config.locale.timezone,
+            ),
+        )
 
     async def start(self) -> None:
         await self.db.start()

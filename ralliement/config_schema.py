@@ -119,6 +119,11 @@ def section_names_of(metadata: Any) -> tuple[str, ...] | None:
 _LEVELS_HELP = "one of " + ", ".join(LOG_LEVELS)
 
 
+def _check_optional_http_url(value: str) -> str | None:
+    """Empty (use another URL instead), or an absolute http(s) URL."""
+    return None if value == "" else check_http_url(value)
+
+
 # --- Sections -----------------------------------------------------------------------
 
 
@@ -157,6 +162,13 @@ class AppserviceConfig:
         check=check_http_url,
         normalise=strip_trailing_slash,
         placeholder=True,
+    )
+    public_url: str = setting(
+        "the http(s) URL where people's calendar apps reach the appservice (usually through a "
+        'reverse proxy), e.g. https://agenda.example.org, or "" to use appservice.address',
+        default="",
+        check=_check_optional_http_url,
+        normalise=strip_trailing_slash,
     )
     hostname: str = setting(
         "the address to listen on, e.g. 127.0.0.1 or 0.0.0.0", check=check_hostname
