@@ -2,13 +2,16 @@
 
 In a team room it shows the team (``!equipe``), its members (``!membres``) and changes roles
 (``!role``) through :class:`~bridge.domain.teams.TeamService`; the appservice then applies the new
-power levels to the room. Anywhere else those commands answer that the room is no team's.
+power levels to the room. It runs the team's events (``!action``, ``!reunion``, ``!en-ligne``,
+``!modifier``, ``!annuler``, ``!agenda``, ``!participants``, ``!jyvais``, ``!jnypluspas``: see
+:mod:`.event_commands`). Anywhere else those commands answer that the room is no team's.
 """
 
 from __future__ import annotations
 
 from .arguments import parse_role_request
 from .commands import CommandContext, CommandRegistry, Reply
+from .event_commands import add_event_commands
 from .i18n import role_name, translate
 from .services import BotServices
 from .team_views import member_list, person, team_card
@@ -43,6 +46,8 @@ def build_registry(services: BotServices) -> CommandRegistry:
             translate(key, context.language, user=plain, role=role),
             translate(key, context.language, user=html, role=f"<b>{role}</b>"),
         )
+
+    add_event_commands(registry, services)
 
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:

@@ -8,6 +8,7 @@ import logging
 
 import aiohttp
 
+from bridge.calendar.links import public_base_url
 from ralliement.config import Config
 from ralliement.readiness import announce_ready
 
@@ -59,6 +60,7 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
         domain=config.homeserver.domain,
         zone=config.locale.zone,
         language=config.locale.language,
+        calendar_base_url=public_base_url(config.appservice),
     )
     try:
         async with aiohttp.ClientSession() as session:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from mautrix.util.async_db import Database
@@ -12,6 +14,11 @@ from bridge.db.events import EventRepository
 from bridge.db.teams import TeamRepository
 from bridge.domain.events import EventService
 from bridge.domain.teams import TeamService
+
+
+def utc_now() -> datetime:
+    """The current instant, aware, in UTC."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,9 @@ class BotServices:
         domain: the homeserver's server name; its users are the campaign's.
         zone: the time zone dates are shown in.
         room_wait_s: how long a command waits for the appservice to create a team's room.
+        calendar_base_url: the public base URL of the appservice's calendar feeds
+            (``bridge.calendar.links.public_base_url``); None: no feed links are shown.
+        clock: the current instant, aware (tests pass a fixed one).
     """
 
     teams: TeamService
@@ -35,6 +45,12 @@ class BotServices:
     domain: str
     zone: ZoneInfo
     room_wait_s: float = 30.0
+    calendar_base_url: str | None = None
+    clock: Callable[[], datetime] = utc_now
+
+    def now(self) -> datetime:
+        """The current instant, aware, in the configured time zone."""
+        return self.clock().astimezone(self.zone)
 
     @classmethod
     def on_database(
@@ -45,6 +61,8 @@ class BotServices:
         zone: ZoneInfo,
         language: str = "fr",
         room_wait_s: float = 30.0,
+        calendar_base_url: str | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> BotServices:
         """The services over the appservice's database ``db``."""
         teams = TeamRepository(db)
@@ -56,4 +74,6 @@ class BotServices:
             domain=domain,
             zone=zone,
             room_wait_s=room_wait_s,
+            calendar_base_url=calendar_base_url,
+            clock=clock,
         )

@@ -403,3 +403,25 @@ class EventService:
             if locked is None:
                 raise EventError(NOT_FOUND, event=event_id.strip())
             yield locked
+
+    async def check_organizer(self, team_id: str, actor: str) -> None:
+        """Refuse early, before reading a long command, someone who may not organise.
+
+        Raises:
+            EventError: ``event.organizers_only``. TeamError: ``team.not_found``,
+                ``team.archived``.
+        """
+        await self._check_organizer(team_id, actor)
+
+    async def attendees(self, event_id: str, actor: str) -> tuple[Event, list[Rsvp]]:
+        """Who is going to an event, in the order they answered: for its organisers only (the
+        team's managers and referents), since it names people.
+
+        Raises:
+            EventError: ``event.not_found``, ``event.organizers_only``.
+            TeamError: ``team.not_found``, ``team.archived``.
+        """
+        event = await self.get_event(event_id)
+        await self._check_organizer(event.team_id, actor)
+        going = [rsvp for rsvp in await self.events.rsvps(event.id) if rsvp.going]
+        return event, going
