@@ -9,7 +9,7 @@ this order:
    département when several share the name;
 3. else the team's own commune (precision ``"team"``).
 
-An online event is not located: its place is a link or a word such as "visio".
+An online event is not located (its place is a link or a word such as "visio"), nor is a link.
 Street-level geocoding (BAN, Nominatim) comes later.
 """
 
@@ -31,7 +31,7 @@ _POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 def event_place(text: str, team: Team, kind: EventKind = EventKind.ACTION) -> EventPlace:
     """The place of an event of ``team``, located as well as the gazetteer allows."""
     text = " ".join(text.split())
-    if kind is EventKind.ONLINE:
+    if kind is EventKind.ONLINE or "://" in text:
         return EventPlace(text)
     found = _by_postcode(text) or _by_trailing_commune(text, team)
     if found is not None:

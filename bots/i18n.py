@@ -689,8 +689,10 @@ MESSAGES.update(
             "en": "The event {event} is for the team's members only.",
         },
         "event.full": {
-            "fr": "Pas assez de places à l'événement {event} : il en reste {left} sur {capacity}.",
-            "en": "Not enough seats at the event {event}: {left} left out of {capacity}.",
+            "fr": "Pas assez de places : l'événement {event} est complet ou presque (il en reste "
+            "{left} sur {capacity}).",
+            "en": "Not enough seats: the event {event} is full or nearly so ({left} left out of "
+            "{capacity}).",
         },
         "event.guests.invalid": {
             "fr": "Vous pouvez venir avec {max} personnes au plus.",

@@ -229,7 +229,10 @@ async def test_the_last_seats_with_two_people(room: Room) -> None:
         "Il reste 2 places."
     )
     too_many = await room.say(f"!jyvais {event.id} +2", sender=DAVE)
-    assert too_many.body == f"Pas assez de places à l'événement {event.id} : il en reste 2 sur 3."
+    assert too_many.body == (
+        f"Pas assez de places : l'événement {event.id} est complet ou presque (il en reste 2 sur "
+        "3)."
+    )
     last = await room.say(f"!j-y-vais {event.id.upper()} +1", sender=DAVE)
     assert last.body == (
         "👍 C'est noté : vous venez à « Porte-à-porte » (sam. 21 nov. de 14h00 à 16h00) avec "
@@ -240,7 +243,10 @@ async def test_the_last_seats_with_two_people(room: Room) -> None:
         "Already noted: you are coming to “Porte-à-porte” (Sat 21 Nov, 14:00–16:00). No seats left."
     )
     full = await room.say(f"!jyvais {event.id}", sender=BOB)
-    assert full.body == f"Pas assez de places à l'événement {event.id} : il en reste 0 sur 3."
+    assert full.body == (
+        f"Pas assez de places : l'événement {event.id} est complet ou presque (il en reste 0 sur "
+        "3)."
+    )
     withdrawn = await room.say(f"!jnypluspas {event.id}", sender=CAROL)
     assert withdrawn.body == "C'est noté : vous ne venez pas à « Porte-à-porte »."
     now_in = await room.say(f"!jyvais {event.id}", sender=BOB)
