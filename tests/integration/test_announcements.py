@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -104,3 +105,56 @@ async def test_announcement_reaction_edit_and_cancellation(
         )
     )
     assert "!jyvais" not in cancelled.source["content"]["m.new_content"]["body"]
+
+
+async def test_two_reactions_for_the_last_seat(
+    stack: DevStack, services: tuple[TeamService, EventService], new_user: NewUser
+) -> None:
+    teams, events = services
+    agenda = stack.info.bots["agenda"]  # type: ignore[union-attr]
+    alice, bob, carol = await new_user(), await new_user(), await new_user()
+    team = await teams.create_team_at("Équipe Pentes", "local", "69001", alice.user_id)
+    room_id = await joined_member(teams, team, alice)
+    for user in (bob, carol):
+        await as_user(alice).invite(room_id, user.user_id)
+        await as_user(user).join(room_id)
+        await user.wait_until(lambda u=user: room_id in u.client.rooms)
+    start = (datetime.now(PARIS) + timedelta(days=3)).replace(
+        hour=19, minute=0, second=0, microsecond=0
+    )
+    event = await events.create_event(
+        team.id, alice.user_id, "Réunion à une place", start, MARKET, capacity=1
+    )
+    announcements = [
+        await user.wait_for(
+            lambda m: m.sender == agenda and "Réunion à une place" in (m.body or ""), timeout=60
+        )
+        for user in (bob, carol)
+    ]
+    assert announcements[0].event_id == announcements[1].event_id
+    target = announcements[0].event_id
+    await asyncio.gather(
+        *(
+            user.client.room_send(
+                room_id,
+                "m.reaction",
+                {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": "✅"}},
+                ignore_unverified_devices=True,
+            )
+            for user in (bob, carol)
+        )
+    )
+
+    async def going() -> list[str]:
+        return [r.user_id for r in await events.events.rsvps(event.id) if r.going]
+
+    (winner,) = await eventually(going, lambda g: len(g) == 1)
+    loser = carol if winner == bob.user_id else bob
+    refusal = await loser.wait_for(
+        lambda m: (
+            m.sender == agenda and loser.user_id in (m.body or "") and m.in_reply_to == target
+        ),
+        timeout=60,
+    )
+    assert "complet" in (refusal.body or "").lower()
+    assert await going() == [winner]
