@@ -211,3 +211,78 @@ async def upgrade_v5(conn: Connection, scheme: Scheme) -> None:
 upgrade_table.register(
     upgrade_v5, description="Event announcements outbox, reaction RSVPs, calendar tokens"
 )
+
+
+async def upgrade_v6(conn: Connection, scheme: Scheme) -> None:
+    real = "DOUBLE PRECISION" if scheme in (Scheme.POSTGRES, Scheme.COCKROACH) else "REAL"
+    sequence = (
+        "BIGINT GENERATED ALWAYS AS IDENTITY"
+        if scheme in (Scheme.POSTGRES, Scheme.COCKROACH)
+        else "INTEGER"
+    )
+    # The people who supported the campaign (imported from its sign-up site), and the Matrix
+    # account each one linked after proving the address. ``email`` is stored normalised.
+    await conn.execute(
+        f"""
+        CREATE TABLE supporter (
+            id              {sequence} PRIMARY KEY,
+            email           TEXT NOT NULL UNIQUE,
+            name            TEXT NOT NULL DEFAULT '',
+            postcode        TEXT,
+            source          TEXT NOT NULL CHECK (source IN ('import', 'api', 'open')),
+            user_id         TEXT UNIQUE,
+            verified_at     BIGINT,
+            home_commune    TEXT,
+            home_postcode   TEXT,
+            home_latitude   {real},
+            home_longitude  {real},
+            home_precision  TEXT,
+            language        TEXT,
+            created_at      BIGINT NOT NULL,
+            updated_at      BIGINT NOT NULL
+        )
+        """
+    )
+    # The one code a user may have pending: only its hash is kept.
+    await conn.execute(
+        """
+        CREATE TABLE email_code (
+            user_id     TEXT PRIMARY KEY,
+            email       TEXT NOT NULL,
+            code_hash   TEXT NOT NULL,
+            created_at  BIGINT NOT NULL,
+            expires_at  BIGINT NOT NULL,
+            attempts    INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    # Every code sent, for the rate limits per user and per address.
+    await conn.execute(
+        """
+        CREATE TABLE email_sent (
+            email    TEXT NOT NULL,
+            user_id  TEXT NOT NULL,
+            sent_at  BIGINT NOT NULL
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX email_sent_email_idx ON email_sent (email, sent_at)")
+    await conn.execute("CREATE INDEX email_sent_user_idx ON email_sent (user_id, sent_at)")
+    # Where each user is in the joining conversation with the welcome bot (survives restarts).
+    await conn.execute(
+        """
+        CREATE TABLE joining (
+            user_id     TEXT PRIMARY KEY,
+            room_id     TEXT NOT NULL,
+            step        TEXT NOT NULL,
+            data        TEXT NOT NULL DEFAULT '{}',
+            started_at  BIGINT NOT NULL,
+            updated_at  BIGINT NOT NULL
+        )
+        """
+    )
+
+
+upgrade_table.register(
+    upgrade_v6, description="Supporters, email verification codes, joining conversations"
+)
