@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bridge.domain.roles import Role
 
-from .wording import events, general, teams, when
+from .wording import events, general, teams, verification, when
 
 Language = str  # "fr" | "en"
 DEFAULT_LANGUAGE: Language = "fr"
@@ -30,7 +30,7 @@ def merge_wording(*parts: Mapping[str, dict[Language, str]]) -> dict[str, dict[L
 
 
 MESSAGES: dict[str, dict[Language, str]] = merge_wording(
-    general.MESSAGES, teams.MESSAGES, when.MESSAGES, events.MESSAGES
+    general.MESSAGES, teams.MESSAGES, when.MESSAGES, events.MESSAGES, verification.MESSAGES
 )
 
 #: How each role is written, singular and plural.

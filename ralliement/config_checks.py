@@ -7,6 +7,8 @@ and the configuration file's folder, and returns the value to store.
 
 from __future__ import annotations
 
+import email.utils
+import ipaddress
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -212,3 +214,56 @@ def check_logger_levels(value: dict[Any, Any]) -> str | None:
 def upper_levels(value: dict[str, str], _base: Path) -> dict[str, str]:
     """Normalises the levels of a logger mapping to upper case."""
     return {name: level.upper() for name, level in value.items()}
+
+
+def check_one_of(*choices: str) -> Check:
+    """One of ``choices``, in any case (normalise with :func:`lower`)."""
+
+    def check(value: str) -> str | None:
+        if value.lower() in choices:
+            return None
+        return f"is not one of {', '.join(choices)} (got {show_value(value)})"
+
+    return check
+
+
+def check_between(low: int, high: int) -> Check:
+    """An integer from ``low`` to ``high``."""
+
+    def check(value: int) -> str | None:
+        return None if low <= value <= high else f"is out of range (got {value})"
+
+    return check
+
+
+_MAILBOX = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def check_mail_sender(value: str) -> str | None:
+    """Empty (a default is made), or "Name <address>" / a bare address, on one line."""
+    if value == "":
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "holds a line break or a control character"
+    _name, address = email.utils.parseaddr(value)
+    if not address or not _MAILBOX.fullmatch(address):
+        return f"is not a mail address (got {show_value(value)})"
+    return None
+
+
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def check_optional_host(value: str) -> str | None:
+    """Empty (not used), or a host name or IP address, without scheme or port."""
+    if value == "" or _HOST.fullmatch(value):
+        return None
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        pass
+    else:
+        return None
+    if "://" in value or ":" in value:
+        return f"must be a bare host name, without scheme or port (got {show_value(value)})"
+    return f"is not a valid host name (got {show_value(value)})"

@@ -25,6 +25,7 @@ from ralliement.config_checks import (
     PICKLE_KEY_MIN_LENGTH,
     Check,
     Normalise,
+    check_between,
     check_database_url,
     check_hostname,
     check_http_url,
@@ -32,6 +33,9 @@ from ralliement.config_checks import (
     check_localpart,
     check_log_level,
     check_logger_levels,
+    check_mail_sender,
+    check_one_of,
+    check_optional_host,
     check_optional_secret,
     check_path,
     check_pickle_key,
@@ -263,6 +267,83 @@ class ProvisioningConfig:
     )
 
 
+#: Values of ``mail.transport`` and ``mail.security``.
+MAIL_TRANSPORTS: tuple[str, ...] = ("outbox", "smtp")
+MAIL_SECURITY: tuple[str, ...] = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True, kw_only=True)
+class MailConfig:
+    """Section ``mail``: how the verification codes are mailed."""
+
+    from_address: str = setting(
+        'the sender, e.g. "Ralliement <noreply@example.org>" (an address the SMTP server may '
+        "send from)",
+        default="",
+        check=check_mail_sender,
+    )
+    transport: str = setting(
+        '"smtp" (send through an SMTP server) or "outbox" (write each mail as a file in '
+        "mail.outbox_dir, nothing is sent)",
+        default="outbox",
+        check=check_one_of(*MAIL_TRANSPORTS),
+        normalise=lower,
+    )
+    host: str = setting(
+        "the SMTP server's host name, e.g. smtp.example.org", default="", check=check_optional_host
+    )
+    port: int = setting(
+        "the SMTP server's port: 587 with starttls, 465 with tls, 25 with none",
+        default=587,
+        check=check_port,
+    )
+    security: str = setting(
+        '"starttls" (upgrade to TLS, required), "tls" (TLS from the start) or "none" '
+        "(plain text, for a relay on the same machine)",
+        default="starttls",
+        check=check_one_of(*MAIL_SECURITY),
+        normalise=lower,
+    )
+    username: str = setting('the SMTP login, or "" when the server needs none', default="")
+    password: str = setting(
+        'the SMTP password, best given as ${RALLIEMENT_SMTP_PASSWORD}; "" when there is no '
+        "username",
+        default="",
+        secret=True,
+    )
+    timeout_s: int = setting(
+        "a number of seconds from 1 to 300, e.g. 30", default=30, check=check_between(1, 300)
+    )
+    outbox_dir: Path = setting(  # noqa: RUF009 (returns dataclasses.field)
+        "a folder for the mails, relative to the config folder, e.g. outbox",
+        default="outbox",
+        check=check_path,
+        normalise=in_config_folder,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoiningConfig:
+    """Section ``joining``: who may join, and the rules of the email verification codes."""
+
+    open: bool = setting(
+        "true (anyone with a verified email may join) or false (only the supporter list)",
+        default=False,
+    )
+    code_ttl_minutes: int = setting(
+        "a number of minutes from 1 to 1440, e.g. 15", default=15, check=check_between(1, 1440)
+    )
+    max_attempts: int = setting(
+        "a number of tries from 1 to 20, e.g. 5", default=5, check=check_between(1, 20)
+    )
+    codes_per_user_per_hour: int = setting(
+        "a number of codes from 1 to 100, e.g. 3", default=3, check=check_between(1, 100)
+    )
+    codes_per_address_per_hour: int = setting(
+        "a number of codes from 1 to 100, e.g. 3", default=3, check=check_between(1, 100)
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class LocaleConfig:
     """Section ``locale``: language and time zone of the bots' messages."""
@@ -308,6 +389,8 @@ class Config:
     bots: BotsConfig
     campaign: CampaignConfig
     provisioning: ProvisioningConfig
+    mail: MailConfig
+    joining: JoiningConfig
     locale: LocaleConfig
     logging: LoggingConfig
 
@@ -366,9 +449,39 @@ def _distinct_bot_users(config: Config) -> str | None:
     return None
 
 
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _smtp_settings(config: Config) -> str | None:
+    mail = config.mail
+    if mail.transport != "smtp":
+        return None
+    for key in ("host", "from_address"):
+        if not getattr(mail, key):
+            example = "smtp.example.org" if key == "host" else '"Ralliement <noreply@example.org>"'
+            return (
+                f"`mail.{key}` is required when `mail.transport` is smtp — set it, "
+                f"e.g. {key}: {example}"
+            )
+    if mail.password and not mail.username:
+        return "`mail.password` is set but `mail.username` is empty — set the SMTP login too"
+    if mail.username and not mail.password:
+        return (
+            f"`mail.username` ({show_value(mail.username)}) is set but `mail.password` is empty "
+            "— set it, e.g. password: ${RALLIEMENT_SMTP_PASSWORD}"
+        )
+    if mail.username and mail.security == "none" and mail.host not in _LOOPBACK_HOSTS:
+        return (
+            f"`mail.security` is none with a login: the SMTP password would cross the network "
+            f"to {show_value(mail.host)} unencrypted — set security: starttls (or tls)"
+        )
+    return None
+
+
 #: Rules involving several keys: each returns the whole error text, or None.
 CROSS_CHECKS: tuple[Callable[[Config], str | None], ...] = (
     _prefix_not_of_sender,
     _bots_in_namespace,
     _distinct_bot_users,
+    _smtp_settings,
 )

@@ -104,6 +104,8 @@ def app_config_dict(state: StackState) -> dict[str, Any]:
         "campaign": {"name": "Ralliement (dev)", "allow_knock": False},
         # The provisioning API's bearer token; kept in stack.json and config.yaml (mode 0600).
         "provisioning": {"shared_secret": state.provisioning_secret},
+        # No SMTP in the dev stack: each mail (e.g. a verification code) is a file in outbox/.
+        "mail": {"transport": "outbox", "outbox_dir": "outbox"},
         "locale": {"language": "fr", "timezone": "Europe/Paris"},
         "logging": {"level": "INFO", "loggers": {}},
     }
