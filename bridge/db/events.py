@@ -107,6 +107,7 @@ class Rsvp:
 
 
 RSVP_COLUMNS = "event_id, user_id, going, guests, updated_at, reaction_id"
+_EVENT_COLUMNS_OF_JOIN = ", ".join(f"event.{field.name}" for field in fields(Event))
 
 
 class LockedEvent:
@@ -224,6 +225,34 @@ class EventRepository:
             event_id,
         )
         return [Rsvp.from_row(row) for row in rows]
+
+    async def rsvps_of_user(
+        self, user_id: str, *, ending_after: int | None = None
+    ) -> list[tuple[Event, Rsvp]]:
+        """Every answer of ``user_id`` with its event (those ending after ``ending_after`` if
+        given), soonest event first."""
+        rows = await self.db.fetch(
+            f"SELECT {_EVENT_COLUMNS_OF_JOIN}, rsvp.user_id, rsvp.going, rsvp.guests,"
+            " rsvp.updated_at AS rsvp_updated_at, rsvp.reaction_id"
+            " FROM rsvp JOIN event ON event.id = rsvp.event_id"
+            " WHERE rsvp.user_id = $1 AND event.end_at > $2 ORDER BY event.start_at, event.id",
+            user_id,
+            -1 if ending_after is None else ending_after,
+        )
+        return [
+            (
+                Event.from_row(row),
+                Rsvp(
+                    event_id=row["id"],
+                    user_id=row["user_id"],
+                    going=bool(row["going"]),
+                    guests=row["guests"],
+                    updated_at=row["rsvp_updated_at"],
+                    reaction_id=row["reaction_id"],
+                ),
+            )
+            for row in rows
+        ]
 
     async def by_announcement(self, message_id: str) -> Event | None:
         """The event whose announcement is the message ``message_id``."""

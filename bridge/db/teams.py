@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from mautrix.util.async_db import Connection, Database
+from mautrix.util.async_db import Connection, Database, Scheme
 
 from bridge.domain.roles import Role
 
@@ -149,6 +149,29 @@ class LockedTeam:
         await request_room_sync(self.conn, self.team.id)
 
 
+async def lock_team(conn: Connection, scheme: Scheme, team_id: str) -> LockedTeam | None:
+    """The team ``team_id``, locked until the transaction of ``conn`` ends; None if unknown.
+
+    For a transaction that changes several tables at once (erasing a person): it locks its teams
+    one by one, in the order of their ids, so that it cannot deadlock with another such
+    transaction.
+    """
+    row = await fetch_locked(conn, scheme, "team", TEAM_COLUMNS, team_id)
+    return None if row is None else LockedTeam(conn, Team.from_row(row))
+
+
+_TEAM_COLUMNS_OF_JOIN = ", ".join(f"team.{name.strip()}" for name in TEAM_COLUMNS.split(","))
+
+
+def _member_of_join(row: Any) -> Member:
+    return Member(
+        team_id=row["id"],
+        user_id=row["user_id"],
+        role=Role(row["role"]),
+        joined_at=row["joined_at"],
+    )
+
+
 class TeamRepository:
     """SQL for the ``team`` and ``team_member`` tables."""
 
@@ -278,8 +301,18 @@ class TeamRepository:
         """A transaction holding the team's lock until the block ends; None for an unknown team
         (see :func:`.locks.fetch_locked`)."""
         async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
-            row = await fetch_locked(conn, self.db.scheme, "team", TEAM_COLUMNS, team_id)
-            yield None if row is None else LockedTeam(conn, Team.from_row(row))
+            yield await lock_team(conn, self.db.scheme, team_id)
+
+    async def memberships(self, user_id: str) -> list[tuple[Team, Member]]:
+        """The teams ``user_id`` is a member of (archived ones too), with their membership, by
+        team name."""
+        rows = await self.db.fetch(
+            f"SELECT {_TEAM_COLUMNS_OF_JOIN}, team_member.user_id, team_member.role,"
+            " team_member.joined_at FROM team JOIN team_member ON team_member.team_id = team.id"
+            " WHERE team_member.user_id = $1 ORDER BY team.name, team.id",
+            user_id,
+        )
+        return [(Team.from_row(row), _member_of_join(row)) for row in rows]
 
     async def count_led_since(self, user_id: str, since_ms: int) -> int:
         """How many teams created at or after ``since_ms`` have ``user_id`` as a referent."""

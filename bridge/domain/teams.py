@@ -328,17 +328,7 @@ class TeamService:
         async with self.repository.locked(team_id) as team:
             if team is None:
                 return None
-            role = await team.role_of(user_id)
-            if role is None:
-                return None
-            await team.remove_member(user_id)
-            if role is not Role.REFERENT or await team.referent_count() > 0:
-                return None
-            successor = await team.senior_member(Role.MANAGER) or await team.senior_member(
-                Role.MEMBER
-            )
-            if successor is not None:
-                await team.set_role(successor, Role.REFERENT)
+            _, successor = await remove_keeping_a_referent(team, user_id)
             return successor
 
     async def power_levels_edited(
@@ -419,6 +409,28 @@ class TeamService:
         since = now_ms() - hours * 3_600_000
         if await self.repository.count_led_since(user_id, since) >= limit:
             raise TeamError("team.create.quota", limit=limit, hours=hours)
+
+
+async def remove_keeping_a_referent(team: LockedTeam, user_id: str) -> tuple[bool, str | None]:
+    """Remove ``user_id`` from a locked team as the room does (nothing can refuse it): when the
+    last referent goes, the longest-standing manager (else member) becomes referent.
+
+    Used when someone leaves the room (:meth:`TeamService.member_left`) and when a person's data
+    is erased (:meth:`bridge.domain.supporters.SupporterService.forget`).
+
+    Returns:
+        Whether ``user_id`` was a member, and the user promoted to referent, if any.
+    """
+    role = await team.role_of(user_id)
+    if role is None:
+        return False, None
+    await team.remove_member(user_id)
+    if role is not Role.REFERENT or await team.referent_count() > 0:
+        return True, None
+    successor = await team.senior_member(Role.MANAGER) or await team.senior_member(Role.MEMBER)
+    if successor is not None:
+        await team.set_role(successor, Role.REFERENT)
+    return True, successor
 
 
 async def _target_role(team: LockedTeam, target: str) -> Role:
