@@ -235,14 +235,12 @@ class VerificationService:
         pending = await self.repository.pending(user_id)
         if pending is None:
             raise VerificationError(NONE_PENDING)
-        if pending.code_hash != code_hash:  # a new code was asked meanwhile: this one is gone
-            raise VerificationError(WRONG_CODE, attempts_left=self._left(pending))
-        if pending.attempts >= self.settings.max_attempts:
+        left = self.settings.max_attempts - pending.attempts
+        if left <= 0:
             raise VerificationError(TOO_MANY_ATTEMPTS)
+        if pending.code_hash != code_hash:  # a new code was asked meanwhile: this one is gone
+            raise VerificationError(WRONG_CODE, attempts_left=left)
         raise VerificationError(EXPIRED)
-
-    def _left(self, pending: PendingCode) -> int:
-        return max(0, self.settings.max_attempts - pending.attempts)
 
     async def cancel(self, user_id: str) -> None:
         """Drop the pending code of ``user_id``, if any."""

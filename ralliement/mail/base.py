@@ -25,9 +25,18 @@ class Mailer(Protocol):
 
 
 def build_message(
-    sender: str, to: str, subject: str, text: str, html: str | None = None
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    readable: bool = False,
 ) -> EmailMessage:
     """An RFC 5322 message, UTF-8, with ``Date`` and a ``Message-ID`` on the sender's domain.
+
+    With ``readable``, the body is kept as plain UTF-8 (8bit) rather than quoted-printable, so that
+    ``cat`` shows it as written: for files, not for SMTP.
 
     Raises:
         MailError: ``sender`` or ``to`` is not a usable address (e.g. holds a line break).
@@ -42,7 +51,8 @@ def build_message(
     message["Date"] = email.utils.formatdate(localtime=False, usegmt=True)
     domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = email.utils.make_msgid(domain=domain)
-    message.set_content(text)
+    cte = "8bit" if readable else None
+    message.set_content(text, cte=cte)
     if html is not None:
-        message.add_alternative(html, subtype="html")
+        message.add_alternative(html, subtype="html", cte=cte)
     return message

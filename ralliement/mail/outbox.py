@@ -24,7 +24,7 @@ class OutboxMailer:
         self.sender = sender
 
     async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
-        message = build_message(self.sender, to, subject, text, html)
+        message = build_message(self.sender, to, subject, text, html, readable=True)
         await asyncio.to_thread(self._write, message.as_bytes())
 
     def _write(self, data: bytes) -> Path:

@@ -90,8 +90,8 @@ class SmtpMailer:
             ) from None
         except aiosmtplib.SMTPConnectError as error:
             raise MailError(
-                f"cannot connect to the SMTP server {where} ({error}) — check mail.host and "
-                "mail.port"
+                f"cannot connect to the SMTP server {where} ({error}) — check mail.host, "
+                "mail.port and mail.security"
             ) from None
         except aiosmtplib.SMTPException as error:
             raise MailError(f"SMTP error with {where} ({error}) — check mail.security") from None

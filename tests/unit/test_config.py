@@ -664,16 +664,154 @@ def test_placeholder_token_in_environment(tmp_path: Path) -> None:
     assert "environment variable RALLIEMENT_HS_TOKEN looks like a placeholder" in message
 
 
+# --- Mail and joining --------------------------------------------------------------
+
+SMTP: dict[str, Any] = {
+    "transport": "smtp",
+    "from_address": "Ralliement <noreply@example.org>",
+    "host": "smtp.example.org",
+    "username": "ralliement",
+    "password": "${RALLIEMENT_SMTP_PASSWORD}",
+}
+SMTP_PASSWORD = "smtp-pa55word"
+SMTP_ENV = {**ENV, "RALLIEMENT_SMTP_PASSWORD": SMTP_PASSWORD}
+
+
+def test_example_mails_to_the_outbox_and_joining_is_closed(tmp_path: Path) -> None:
+    config_path = tmp_path / "config.yaml"
+    shutil.copy(EXAMPLE, config_path)
+    write_registration(tmp_path)
+
+    config = load_config(config_path, environ=ENV)
+
+    assert (config.mail.transport, config.mail.outbox_dir) == ("outbox", tmp_path / "outbox")
+    assert (config.mail.port, config.mail.security, config.mail.timeout_s) == (587, "starttls", 30)
+    assert config.joining.open is False
+    assert (config.joining.code_ttl_minutes, config.joining.max_attempts) == (15, 5)
+    assert config.joining.codes_per_user_per_hour == 3
+    assert config.joining.codes_per_address_per_hour == 3
+
+
+def test_minimal_file_mails_to_the_outbox(tmp_path: Path) -> None:
+    config = load(tmp_path)
+
+    assert config.mail.transport == "outbox"
+    assert config.mail.outbox_dir == tmp_path / "outbox"
+    assert config.mail.from_address == ""
+    assert config.joining.open is False
+
+
+def test_smtp_settings(tmp_path: Path) -> None:
+    data = changed("mail", {**SMTP, "transport": "SMTP", "security": "TLS", "port": 465})
+    data = changed("joining", {"open": True, "code_ttl_minutes": 10, "max_attempts": 3}, data)
+
+    config = load(tmp_path, data, environ=SMTP_ENV)
+
+    assert (config.mail.transport, config.mail.security, config.mail.port) == ("smtp", "tls", 465)
+    assert (config.mail.host, config.mail.username) == ("smtp.example.org", "ralliement")
+    assert config.mail.password == SMTP_PASSWORD
+    assert SMTP_PASSWORD not in repr(config)
+    assert (config.joining.open, config.joining.code_ttl_minutes) == (True, 10)
+    assert config.joining.max_attempts == 3
+
+
+def test_smtp_without_login(tmp_path: Path) -> None:
+    mail = {**SMTP, "username": "", "password": "", "host": "127.0.0.1", "security": "none"}
+
+    config = load(tmp_path, changed("mail", mail))
+
+    assert (config.mail.username, config.mail.password) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("mail", "expected"),
+    [
+        ({"host": ""}, "`mail.host` is required when `mail.transport` is smtp"),
+        ({"from_address": ""}, "`mail.from_address` is required when `mail.transport` is smtp"),
+        ({"password": ""}, "`mail.username` ('ralliement') is set but `mail.password` is empty"),
+        ({"username": ""}, "`mail.password` is set but `mail.username` is empty"),
+        ({"security": "none"}, "the SMTP password would cross the network to 'smtp.example.org'"),
+    ],
+)
+def test_smtp_needs_consistent_settings(
+    tmp_path: Path, mail: dict[str, Any], expected: str
+) -> None:
+    message = error(tmp_path, changed("mail", {**SMTP, **mail}), environ=SMTP_ENV)
+
+    assert expected in message
+    assert SMTP_PASSWORD not in message
+
+
+def test_outbox_needs_no_smtp_settings(tmp_path: Path) -> None:
+    config = load(tmp_path, changed("mail", {"transport": "outbox", "outbox_dir": "mails"}))
+
+    assert config.mail.outbox_dir == tmp_path / "mails"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("mail.transport", "sendmail", "`mail.transport` is not one of outbox, smtp"),
+        ("mail.security", "ssl", "`mail.security` is not one of starttls, tls, none"),
+        ("mail.port", 0, "`mail.port` is out of range (got 0)"),
+        ("mail.timeout_s", 0, "`mail.timeout_s` is out of range (got 0)"),
+        ("mail.host", "smtp://smtp.example.org", "`mail.host` must be a bare host name"),
+        ("mail.host", "smtp.example.org:587", "`mail.host` must be a bare host name"),
+        ("mail.host", "smtp example", "`mail.host` is not a valid host name"),
+        ("mail.from_address", "noreply", "`mail.from_address` is not a mail address"),
+        ("mail.from_address", "a@b.org\nBcc: c@d.org", "holds a line break"),
+        ("mail.outbox_dir", "a\0b", "`mail.outbox_dir` contains a NUL character"),
+        ("joining.open", "maybe", "`joining.open` must be true or false"),
+        ("joining.code_ttl_minutes", 0, "`joining.code_ttl_minutes` is out of range (got 0)"),
+        ("joining.max_attempts", 21, "`joining.max_attempts` is out of range (got 21)"),
+        ("joining.codes_per_user_per_hour", 0, "`joining.codes_per_user_per_hour` is out of"),
+        ("joining.codes_per_address_per_hour", "3x", "must be an integer, got '3x'"),
+    ],
+)
+def test_bad_mail_or_joining_value(tmp_path: Path, key: str, value: Any, expected: str) -> None:
+    message = error(tmp_path, changed(key, value))
+
+    assert expected in message
+    assert "— set it to" in message
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "::1", "mail-relay.internal"])
+def test_good_smtp_hosts(tmp_path: Path, host: str) -> None:
+    config = load(tmp_path, changed("mail", {**SMTP, "host": host}), environ=SMTP_ENV)
+
+    assert config.mail.host == host
+
+
+def test_smtp_password_is_never_shown(tmp_path: Path) -> None:
+    wrong_type = error(tmp_path, changed("mail", {**SMTP, "password": 123456789}))
+    placeholder = error(tmp_path, changed("mail", {**SMTP, "password": "CHANGE_ME"}))
+
+    assert "`mail.password` must be a string, got a number" in wrong_type
+    assert "123456789" not in wrong_type
+    assert "`mail.password` looks like a placeholder" in placeholder
+
+
+def test_a_login_in_clear_text_is_fine_on_this_machine(tmp_path: Path) -> None:
+    mail = {**SMTP, "host": "localhost", "security": "none", "port": 25}
+
+    config = load(tmp_path, changed("mail", mail), environ=SMTP_ENV)
+
+    assert config.mail.security == "none"
+
+
 # --- Property tests -----------------------------------------------------------------
 
 _NAMES = ["homeserver", "appservice", "database", "bots", "locale", "logging", "address",
           "domain", "id", "hostname", "port", "bot_localpart", "user_prefix", "registration",
           "url", "store_dir", "pickle_key", "welcome", "enabled", "localpart", "displayname",
-          "language", "timezone", "level", "loggers"]  # fmt: skip
+          "language", "timezone", "level", "loggers", "mail", "joining", "transport", "host",
+          "security", "username", "password", "from_address", "outbox_dir", "open",
+          "max_attempts"]  # fmt: skip
 _TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 _STRINGS = _TEXT | st.sampled_from(
     ["${RALLIEMENT_PICKLE_KEY}", "${UNSET}", "${", "sqlite:", "sqlite:x.db", "http://h",
-     "CHANGE_ME", "Europe/Paris", "../x", "a\0b", "~", "DEBUG", "ralliement_x", "29330"]
+     "CHANGE_ME", "Europe/Paris", "../x", "a\0b", "~", "DEBUG", "ralliement_x", "29330",
+     "smtp", "outbox", "starttls", "none", "A <a@b.org>"]
 )  # fmt: skip
 _SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | _STRINGS
 _KEYS = st.sampled_from(_NAMES) | _TEXT | st.integers()
