@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from . import agenda, welcome
 from .announcements import EventAnnouncer, ReactionRsvps
-from .client import BackgroundTask, ReactionHandler
+from .client import BackgroundTask, ConversationHandler, ReactionHandler
 from .commands import CommandRegistry, Reply
 from .i18n import Language
 from .services import BotServices
@@ -26,6 +26,7 @@ class BotBlueprint:
             with other bots) it stays silent, so that one command gets one answer.
         reactions: what the bot does with reactions in its rooms.
         background: tasks that live as long as the bot.
+        conversation: answers messages that are not commands (a conversation's steps).
     """
 
     registry: RegistryFactory
@@ -33,11 +34,16 @@ class BotBlueprint:
     direct_only: bool = False
     reactions: Callable[[BotServices], ReactionHandler] | None = None
     background: Callable[[BotServices], tuple[BackgroundTask, ...]] = lambda _: ()
+    conversation: Callable[[BotServices], ConversationHandler | None] | None = None
 
 
 BLUEPRINTS: dict[str, BotBlueprint] = {
     "welcome": BotBlueprint(
-        registry=welcome.build_registry, greeting=welcome.greeting, direct_only=True
+        registry=welcome.build_registry,
+        greeting=welcome.greeting,
+        direct_only=True,
+        conversation=lambda services: services.joining.answer if services.joining else None,
+        background=welcome.background_tasks,
     ),
     # No greeting: the agenda bot is joined to team rooms by the appservice.
     # It announces events in team rooms and takes ✅ on an announcement as an RSVP.

@@ -27,6 +27,7 @@ from nio import (
     RedactionEvent,
     RoomMemberEvent,
     RoomMessageText,
+    RoomMessageUnknown,
     SyncError,
 )
 
@@ -53,6 +54,10 @@ class ReactionHandler(Protocol):
 
     async def redacted(self, bot: BotClient, room_id: str, sender: str, redacted: str) -> None: ...
 
+
+#: Answers a message that is not a command (a step of a conversation, e.g. an email address, or
+#: a shared location as its ``geo:`` URI); None when no conversation is going on.
+ConversationHandler = Callable[[CommandContext, str], Awaitable[Reply | None]]
 
 #: A task that lives as long as the bot (e.g. sending what an outbox holds).
 BackgroundTask = Callable[["BotClient"], Awaitable[None]]
@@ -83,6 +88,7 @@ class BotClient:
         direct_only: bool = False,
         reactions: ReactionHandler | None = None,
         background: tuple[BackgroundTask, ...] = (),
+        conversation: ConversationHandler | None = None,
     ) -> None:
         self.identity = identity
         self.homeserver = homeserver
@@ -96,6 +102,7 @@ class BotClient:
         self.direct_only = direct_only
         self.reactions = reactions
         self.background = background
+        self.conversation = conversation
         self.log = logging.getLogger(f"bots.{identity.name}")
         self.client: AsyncClient | None = None
         self.session: DeviceSession | None = None
@@ -141,6 +148,8 @@ class BotClient:
         client.add_event_callback(self._on_member, RoomMemberEvent)
         client.add_event_callback(self._on_text, RoomMessageText)
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        if self.conversation is not None:
+            client.add_event_callback(self._on_location, RoomMessageUnknown)
         if self.reactions is not None:
             client.add_event_callback(self._on_reaction, ReactionEvent)
             client.add_event_callback(self._on_redaction, RedactionEvent)
@@ -242,6 +251,23 @@ class BotClient:
             return
         self._work.put_nowait(lambda: self._answer(room, event))
 
+    async def _on_location(self, room: MatrixRoom, event: RoomMessageUnknown) -> None:
+        content = event.source.get("content", {})
+        if event.sender == self.identity.user_id or content.get("msgtype") != "m.location":
+            return
+        location = content.get("org.matrix.msc3488.location") or {}
+        geo_uri = str(location.get("uri") or content.get("geo_uri") or "")
+        self._work.put_nowait(lambda: self._converse(room, event.sender, event.event_id, geo_uri))
+
+    async def _converse(self, room: MatrixRoom, sender: str, event_id: str, text: str) -> None:
+        """A shared location, answered by the conversation (which says if it lacks a place)."""
+        if self.conversation is None or room.member_count > 2:
+            return
+        context = CommandContext(sender, room.room_id, event_id, text, self.language)
+        reply = await self.conversation(context, text or "geo:")
+        if reply is not None:
+            await self._send(room.room_id, reply, key=event_id, in_reply_to=event_id)
+
     async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
         if event.sender == self.identity.user_id or self.reactions is None:
             return
@@ -290,7 +316,13 @@ class BotClient:
         if parsed is None:
             if group_room:
                 return  # Conversation in a group room: not for us.
-            reply = Reply(translate("command.not_a_command", language))
+            answered = None
+            if self.conversation is not None:
+                context = CommandContext(
+                    event.sender, room.room_id, event.event_id, event.body, language
+                )
+                answered = await self.conversation(context, event.body)
+            reply = answered or Reply(translate("command.not_a_command", language))
         elif (command := self.registry.find(parsed.name)) is None:
             reply = self.registry.unknown(parsed.name, language)
         else:

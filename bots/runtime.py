@@ -7,15 +7,26 @@ import asyncio
 import logging
 
 import aiohttp
+from mautrix.util.async_db import Database
 
 from bridge.calendar.links import public_base_url
+from bridge.db.joining import JoiningRepository
+from bridge.db.spaces import SpaceRepository
+from bridge.db.teams import TeamRepository
+from bridge.db.verification import VerificationRepository
+from bridge.domain.supporters import SupporterService
+from bridge.domain.teams import TeamService
+from bridge.domain.verification import VerificationService, VerificationSettings
 from ralliement.config import Config
+from ralliement.mail.factory import mailer_from_config
 from ralliement.readiness import announce_ready
 
 from .catalog import BLUEPRINTS
 from .client import BotClient, BotIdentity
 from .database import DatabaseNotReady, open_shared_database
 from .homeserver_api import HomeserverAPI
+from .joining import JoiningFlow
+from .membership import CampaignMembership
 from .services import BotServices
 from .session import BotFolder
 
@@ -42,6 +53,7 @@ def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> lis
                 direct_only=blueprint.direct_only,
                 reactions=blueprint.reactions(services) if blueprint.reactions else None,
                 background=blueprint.background(services),
+                conversation=blueprint.conversation(services) if blueprint.conversation else None,
             )
         )
     return bots
@@ -55,19 +67,36 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
     except DatabaseNotReady as error:
         log.error("%s", error)
         raise SystemExit(1) from None
-    services = BotServices.on_database(
-        db,
-        domain=config.homeserver.domain,
-        zone=config.locale.zone,
-        language=config.locale.language,
-        calendar_base_url=public_base_url(config.appservice),
-    )
     try:
         async with aiohttp.ClientSession() as session:
             api = HomeserverAPI(session, config.homeserver.address, config.appservice.as_token)
+            services = BotServices.on_database(
+                db,
+                domain=config.homeserver.domain,
+                zone=config.locale.zone,
+                language=config.locale.language,
+                calendar_base_url=public_base_url(config.appservice),
+                joining=build_joining(config, db, api),
+            )
             await _run(build_bots(config, api, services), stop)
     finally:
         await db.stop()
+
+
+def build_joining(config: Config, db: Database, api: HomeserverAPI) -> JoiningFlow:
+    """The joining conversation over the shared database, sending codes as configured."""
+    return JoiningFlow(
+        conversations=JoiningRepository(db),
+        supporters=SupporterService.on_database(db),
+        verification=VerificationService(
+            VerificationRepository(db),
+            mailer_from_config(config),
+            VerificationSettings.from_config(config.joining),
+        ),
+        teams=TeamService(TeamRepository(db)),
+        membership=CampaignMembership(api, SpaceRepository(db)),
+        open_joining=config.joining.open,
+    )
 
 
 async def _run(bots: list[BotClient], stop: asyncio.Event) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from mautrix.util.async_db import Database
@@ -14,6 +15,9 @@ from bridge.db.events import EventRepository
 from bridge.db.teams import TeamRepository
 from bridge.domain.events import EventService
 from bridge.domain.teams import TeamService
+
+if TYPE_CHECKING:
+    from .joining import JoiningFlow
 
 
 def utc_now() -> datetime:
@@ -36,6 +40,7 @@ class BotServices:
         calendar_base_url: the public base URL of the appservice's calendar feeds
             (``bridge.calendar.links.public_base_url``); None: no feed links are shown.
         clock: the current instant, aware (tests pass a fixed one).
+        joining: the joining conversation of the welcome bot (None: joining is not offered).
     """
 
     teams: TeamService
@@ -47,6 +52,7 @@ class BotServices:
     room_wait_s: float = 30.0
     calendar_base_url: str | None = None
     clock: Callable[[], datetime] = utc_now
+    joining: JoiningFlow | None = None
 
     def now(self) -> datetime:
         """The current instant, aware, in the configured time zone."""
@@ -63,6 +69,7 @@ class BotServices:
         room_wait_s: float = 30.0,
         calendar_base_url: str | None = None,
         clock: Callable[[], datetime] = utc_now,
+        joining: JoiningFlow | None = None,
     ) -> BotServices:
         """The services over the appservice's database ``db``."""
         teams = TeamRepository(db)
@@ -76,4 +83,5 @@ class BotServices:
             room_wait_s=room_wait_s,
             calendar_base_url=calendar_base_url,
             clock=clock,
+            joining=joining,
         )

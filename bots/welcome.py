@@ -7,6 +7,8 @@ the room is there. How the name and the place are told apart: :func:`.arguments.
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from html import escape
 
 from bridge.db.teams import Team, TeamKind
@@ -15,10 +17,14 @@ from bridge.domain.teams import TeamService
 from ralliement.geo.gazetteer import gazetteer
 
 from .arguments import parse_team_request
+from .client import BackgroundTask, BotClient
 from .commands import CommandContext, CommandRegistry, Reply
 from .i18n import Language, translate
+from .joining import JoiningFlow
 from .refusals import refusal
 from .services import BotServices
+
+IDLE_CHECK_SECONDS = 60
 
 # Refusals caused by what was typed: answered with the command's usage and an example.
 _INPUT_ERRORS = frozenset(
@@ -39,6 +45,9 @@ def build_registry(services: BotServices) -> CommandRegistry:
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:
         return registry.help_text(context.language)
+
+    if services.joining is not None:
+        register_joining(registry, services.joining)
 
     @registry.command("creer-equipe", "create-team", help_key="help.creer_equipe")
     async def create_team(context: CommandContext) -> Reply:
@@ -86,3 +95,29 @@ async def announce_room(teams: TeamService, team: Team, wait_s: float, language:
 
 def greeting(language: str) -> Reply:
     return Reply(translate("welcome.greeting", language))
+
+
+def register_joining(registry: CommandRegistry, flow: JoiningFlow) -> None:
+    """The supporter's commands: join, stop, choose a team, see and erase one's data."""
+    registry.command("rejoindre", "join", help_key="help.rejoindre")(flow.start)
+    registry.command("annuler", "cancel", help_key="help.annuler_rejoindre")(flow.cancel)
+    registry.command("equipes", "teams", help_key="help.equipes")(flow.choose_again)
+    registry.command("moi", "me", help_key="help.moi")(flow.profile)
+    registry.command("oublie-moi", "forget-me", help_key="help.oublie_moi")(flow.forget_request)
+
+
+def background_tasks(services: BotServices) -> tuple[BackgroundTask, ...]:
+    if services.joining is None:
+        return ()
+    return (partial(close_idle_conversations, services.joining, services.language),)
+
+
+async def close_idle_conversations(flow: JoiningFlow, language: Language, bot: BotClient) -> None:
+    """Tell the people who left a joining conversation idle that it is closed (every minute)."""
+    while True:
+        for state in await flow.expired():
+            notice = {"msgtype": "m.notice", "body": translate("joining.expired", language)}
+            await bot.send_message(
+                state.room_id, notice, key=f"joining-idle/{state.user_id}/{state.updated_at}"
+            )
+        await asyncio.sleep(IDLE_CHECK_SECONDS)

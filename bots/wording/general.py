@@ -44,9 +44,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "check that your client does not send only to verified sessions.",
     },
     "welcome.greeting": {
-        "fr": "Bonjour ! Je suis le bot d'accueil de Ralliement. Tapez !aide pour voir ce que "
-        "je sais faire.",
-        "en": "Hello! I am Ralliement's welcome bot. Type !help to see what I can do.",
+        "fr": "Bonjour ! Je suis le bot d'accueil de Ralliement. Pour rejoindre la campagne, "
+        "tapez !rejoindre ; !aide montre tout ce que je sais faire.",
+        "en": "Hello! I am Ralliement's welcome bot. To join the campaign, type !join; !help "
+        "shows everything I can do.",
     },
     "help.aide": {
         "fr": "affiche cette aide",

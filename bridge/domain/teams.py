@@ -9,11 +9,13 @@ leaving at once).
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import secrets
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from bridge.db.teams import LockedTeam, Member, Team, TeamKind, TeamRepository, now_ms
 
@@ -26,6 +28,7 @@ NAME_MAX = 80
 SLUG_MAX = 24
 ID_ATTEMPTS = 5
 ROOM_POLL_S = 0.5
+EARTH_RADIUS_KM = 6371.0088
 
 # Message keys of the refusals, for the bots' translations.
 NAME_LENGTH = "team.name.length"
@@ -39,6 +42,21 @@ AVATAR_INVALID = "team.avatar.invalid"
 #: A Matrix content URI: mxc://<server name>/<media id>.
 MXC_URI = re.compile(r"mxc://[A-Za-z0-9.:\[\]-]+/[A-Za-z0-9_-]+")
 PLACE_REQUIRED = "team.place.required"
+
+
+@dataclass(frozen=True)
+class NearbyTeam:
+    team: Team
+    distance_km: float
+    members: int
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius): within 0.5 % of the geodesic."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 class TeamError(DomainError):
@@ -239,6 +257,25 @@ class TeamService:
             await asyncio.sleep(min(poll_s, remaining))
             team = await self.get_team(team_id)
         return team
+
+    async def nearest(
+        self, latitude: float, longitude: float, *, limit: int = 5, max_km: float = 200.0
+    ) -> list[NearbyTeam]:
+        """The active local teams closest to a point, nearest first, within ``max_km``.
+
+        A scan of the teams with coordinates: fine for thousands of teams; the geographic index
+        of the discovery feature serves the event searches at national scale.
+        """
+        counts = await self.repository.member_counts()
+        found = []
+        for team in await self.repository.list_teams():
+            if team.latitude is None or team.longitude is None:
+                continue
+            distance = distance_km(latitude, longitude, team.latitude, team.longitude)
+            if distance <= max_km:
+                found.append(NearbyTeam(team, distance, counts.get(team.id, 0)))
+        found.sort(key=lambda nearby: (nearby.distance_km, -nearby.members, nearby.team.name))
+        return found[:limit]
 
     async def get_team(self, team_id: str) -> Team:
         team = await self.repository.get(team_id)

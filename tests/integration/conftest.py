@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,14 +15,32 @@ import pytest
 from ralliement.devstack.accounts import register_user
 from ralliement.devstack.stack import DevStack, StackInfo, free_port
 from tests.support.matrix_user import MatrixUser
+from tests.support.smtp import SmtpServer
 
 PASSWORD = "correct horse battery staple"
 _user_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[DevStack]:
-    dev = DevStack(tmp_path_factory.mktemp("stack"), port=free_port())
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) the stack's bots send their mails to."""
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+async def stack(
+    tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
+) -> AsyncIterator[DevStack]:
+    dev = DevStack(
+        tmp_path_factory.mktemp("stack"),
+        port=free_port(),
+        config_overrides={"mail": smtp.config()},
+    )
     await dev.start()
     try:
         yield dev
