@@ -12,8 +12,10 @@ from bridge.db.spaces import ROOT, SpaceRepository
 from bridge.db.teams import Team
 from bridge.domain.supporters import SupporterService
 from bridge.domain.teams import TeamService
-from ralliement.devstack.stack import DevStack
-from tests.integration.conftest import NewUser
+from ralliement.devstack.accounts import register_user
+from ralliement.devstack.stack import DevStack, StackInfo
+from tests.integration.conftest import PASSWORD, NewUser
+from tests.support.element_conversation import ElementConversation, install_element_client
 from tests.support.homeserver import eventually, open_team_service
 from tests.support.matrix_user import MatrixUser
 from tests.support.smtp import SmtpServer
@@ -196,3 +198,46 @@ async def test_restart_in_the_middle_cancel_and_forget_me(
     assert await supporters.by_user(user.user_id) is None
     assert await teams.repository.role_of(chosen.id, user.user_id) is None
     assert "aucun soutien" in await say(user, room_id, "!moi")
+
+
+async def test_the_same_happy_path_from_element_excluding_insecure_devices(
+    stack: DevStack,
+    stack_info: StackInfo,
+    shared_secret: str,
+    services: tuple[TeamService, SupporterService],
+    grenoble_teams: list[Team],
+    smtp: SmtpServer,
+) -> None:
+    install_element_client()
+    teams, supporters = services
+    email = await supporter_address(supporters)
+    account = await register_user(
+        stack_info.homeserver, shared_secret, f"element_joiner_{next(_team_sets)}", PASSWORD
+    )
+    async with ElementConversation(
+        stack_info.homeserver, account.user_id, PASSWORD, stack_info.bots["welcome"],
+        isolation="signed",
+    ) as conv:  # fmt: skip
+        assert "!rejoindre" in conv.greeting[0]["body"]
+
+        async def say(text: str) -> str:
+            [reply] = await conv.send(text)
+            assert reply["event"] == "reply" and reply["decrypted"] is True, reply
+            assert reply["in_reply_to"] == conv.last_sent_event_id
+            return str(reply["body"])
+
+        assert "adresse e-mail" in await say("!rejoindre")
+        assert "code" in await say(email)
+        assert "Où militez-vous" in await say(await smtp.catcher.code_for(email))
+        offer = offered(await say("Grenoble"))
+        chosen = grenoble_teams[1]
+        assert chosen.name in await say(str(offered_number(offer, chosen)))
+
+        room_id = (await teams.get_team(chosen.id)).room_id
+        invites = {room["room_id"] for room in await conv.invites(expect=2)}
+        root = await SpaceRepository(teams.repository.db).get(ROOT)
+        assert {room_id, root} <= invites
+        await conv.join(str(room_id))
+    await eventually(
+        lambda: teams.repository.role_of(chosen.id, account.user_id), lambda r: r is not None
+    )
