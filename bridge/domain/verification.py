@@ -28,12 +28,12 @@ from ralliement.config_schema import JoiningConfig
 from ralliement.mail import Mailer, MailError, code_mail
 
 from .errors import DomainError
+from .supporter_input import normalise_email
 
 log = logging.getLogger("bridge.verification")
 
 CODE_DIGITS = 6
 HOUR_MS = 3600 * 1000
-EMAIL_MAX = 254
 
 # Message keys of the refusals, for the bots' translations.
 INVALID_EMAIL = "verification.invalid_email"
@@ -47,9 +47,6 @@ TOO_MANY_ATTEMPTS = "verification.too_many_attempts"
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
 _CODE = re.compile(rf"[0-9]{{{CODE_DIGITS}}}")
-_EMAIL = re.compile(
-    r"[^\s@<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}"
-)
 
 
 class VerificationError(DomainError):
@@ -108,14 +105,6 @@ def normalise_code(text: str) -> str | None:
     return compact if _CODE.fullmatch(compact) else None
 
 
-def normalise_email(text: str) -> str | None:
-    """The address as stored (trimmed, lower case), or None when it is not an address."""
-    address = text.strip().lower()
-    if len(address) > EMAIL_MAX or not _EMAIL.fullmatch(address):
-        return None
-    return address
-
-
 class VerificationService:
     """Sends codes and checks them.
 
@@ -155,9 +144,10 @@ class VerificationService:
                 (``minutes``: until a code may be asked again); ``verification.send_failed``
                 (nothing was kept: the person may ask again).
         """
-        address = normalise_email(email)
-        if address is None:
-            raise VerificationError(INVALID_EMAIL)
+        try:
+            address = normalise_email(email)
+        except DomainError:
+            raise VerificationError(INVALID_EMAIL) from None
         rules = self.settings
         now = self._now_ms()
         code = new_code()
