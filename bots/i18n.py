@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bridge.domain.roles import Role
 
-from .wording import events, general, teams, verification, when
+from .wording import events, general, joining, supporters, teams, verification, when
 
 Language = str  # "fr" | "en"
 DEFAULT_LANGUAGE: Language = "fr"
@@ -30,7 +30,13 @@ def merge_wording(*parts: Mapping[str, dict[Language, str]]) -> dict[str, dict[L
 
 
 MESSAGES: dict[str, dict[Language, str]] = merge_wording(
-    general.MESSAGES, teams.MESSAGES, when.MESSAGES, events.MESSAGES, verification.MESSAGES
+    general.MESSAGES,
+    teams.MESSAGES,
+    when.MESSAGES,
+    events.MESSAGES,
+    verification.MESSAGES,
+    joining.MESSAGES,
+    supporters.MESSAGES,
 )
 
 #: How each role is written, singular and plural.

@@ -19,6 +19,7 @@ from .db.events import EventRepository
 from .db.inbox import InboxRepository
 from .db.room_sync import RoomSyncQueue
 from .db.teams import TeamRepository
+from .domain.supporters import SupporterService
 from .domain.teams import TeamService
 from .handlers import InviteHandler
 from .inbox import InboxProcessor
@@ -62,7 +63,11 @@ class Bridge:
             # Mounted before the server starts: aiohttp freezes the router then.
             self.az.app.add_subapp(
                 PROVISIONING_PREFIX,
-                provisioning_app(self.teams, config.provisioning.shared_secret),
+                provisioning_app(
+                    self.teams,
+                    SupporterService.on_database(self.db),
+                    config.provisioning.shared_secret,
+                ),
             )
         self.az.app.add_subapp(
             CALENDAR_PREFIX,

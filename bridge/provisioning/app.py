@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from bridge.domain.errors import DomainError
+from bridge.domain.supporters import SupporterService
 from bridge.domain.teams import TeamService
 
 from .errors import ApiError, domain_error_response, error_response
@@ -71,11 +72,14 @@ async def _error_middleware(request: web.Request, handler: Handler) -> web.Strea
         )
 
 
-def provisioning_app(service: TeamService, secret: str) -> web.Application:
+def provisioning_app(
+    service: TeamService, supporters: SupporterService, secret: str
+) -> web.Application:
     """The provisioning API, to mount at :data:`PREFIX` with ``app.add_subapp(PREFIX, ...)``.
 
     Args:
         service: the team service on the appservice's database.
+        supporters: the supporter service on the same database.
         secret: ``provisioning.shared_secret``; the API is off when it is empty, so do not mount
             it then.
 
@@ -85,5 +89,5 @@ def provisioning_app(service: TeamService, secret: str) -> web.Application:
     if not secret:
         raise ValueError("the provisioning API needs a secret; leave it unmounted when it is off")
     app = web.Application(middlewares=[_auth_middleware(secret), _error_middleware])
-    app.add_routes(ProvisioningAPI(service).routes())
+    app.add_routes(ProvisioningAPI(service, supporters).routes())
     return app

@@ -27,6 +27,9 @@ DOMAIN_STATUS: Mapping[str, tuple[int, str]] = {
     "place.ambiguous": (400, "M_INVALID_PARAM"),
     "team.not_found": (404, "M_NOT_FOUND"),
     "team.member.not_found": (404, "M_NOT_FOUND"),
+    "supporter.email.invalid": (400, "M_INVALID_PARAM"),
+    "supporter.postcode.invalid": (400, "M_INVALID_PARAM"),
+    "supporter.name.length": (400, "M_INVALID_PARAM"),
     # The acting member (``actor``) may not do this.
     "team.not_member": (403, "M_FORBIDDEN"),
     "team.role.not_allowed": (403, "M_FORBIDDEN"),

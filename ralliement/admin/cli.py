@@ -1,4 +1,5 @@
-"""``ralliement admin``: teams and spaces from the command line, through the domain services.
+"""``ralliement admin``: teams, spaces, supporters and people's data from the command line,
+through the domain services.
 
 Each command is declared once in :data:`COMMANDS` (its words, help, arguments and handler); the
 parser is built from that table. Output is text for people, or one JSON document with ``--json``
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -19,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from mautrix.util.async_db import Database
 
 from bridge.db import create_database
 from bridge.db.teams import TeamKind, TeamRepository
 from bridge.domain.errors import DomainError
+from bridge.domain.supporters import SupporterService
 from bridge.domain.teams import TeamService
 from ralliement.config import Config, load_config
 from ralliement.logs import setup_logging
@@ -30,7 +34,8 @@ from ralliement.logs import setup_logging
 from .importer import import_rows
 from .inputs import kind_from_word, user_id_problem
 from .messages import admin_message
-from .tables import ImportFileError, rows_from_csv
+from .supporter_import import import_supporters
+from .tables import SUPPORTERS, TEAMS, ImportFileError, ImportRow, Table, rows_from_csv
 from .views import card_json, team_card, team_json, teams_table
 
 BRIDGE_HINT = "the appservice creates {what} as soon as it runs (`ralliement bridge -c {config}`)"
@@ -65,8 +70,8 @@ def out(args: argparse.Namespace, data: Any, text: str) -> None:
 
 
 @asynccontextmanager
-async def team_service(config: Config) -> AsyncIterator[TeamService]:
-    """The team service on the configured database (migrated if needed), closed afterwards."""
+async def open_database(config: Config) -> AsyncIterator[Database]:
+    """The configured database (migrated if needed), closed afterwards."""
     db = create_database(config.database.url)
     try:
         await db.start()
@@ -75,9 +80,39 @@ async def team_service(config: Config) -> AsyncIterator[TeamService]:
             f"cannot open the database (database.url in {config.path}): {error}"
         ) from error
     try:
-        yield TeamService(TeamRepository(db))
+        yield db
     finally:
         await db.stop()
+
+
+@asynccontextmanager
+async def team_service(config: Config) -> AsyncIterator[TeamService]:
+    """The team service on the configured database."""
+    async with open_database(config) as db:
+        yield TeamService(TeamRepository(db))
+
+
+@asynccontextmanager
+async def supporter_service(config: Config) -> AsyncIterator[SupporterService]:
+    """The supporter service on the configured database."""
+    async with open_database(config) as db:
+        yield SupporterService.on_database(db)
+
+
+def read_table(file: Path, table: Table) -> tuple[list[ImportRow], list[str]]:
+    """The rows of a CSV file (``-``: standard input) and its ignored columns.
+
+    Raises:
+        UsageError: the file cannot be read, or is not a table with the required columns.
+    """
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {file}: {error.strerror or error}") from error
+    try:
+        return rows_from_csv(data, table)
+    except ImportFileError as error:
+        raise UsageError(f"{file}: {error}") from error
 
 
 # --- Handlers -------------------------------------------------------------------------------
@@ -138,14 +173,7 @@ async def team_archive(args: argparse.Namespace) -> int:
 
 
 async def team_import(args: argparse.Namespace) -> int:
-    try:
-        data = sys.stdin.buffer.read() if str(args.file) == "-" else args.file.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from error
-    try:
-        rows, ignored = rows_from_csv(data)
-    except ImportFileError as error:
-        raise UsageError(f"{args.file}: {error}") from error
+    rows, ignored = read_table(args.file, TEAMS)
     async with team_service(args.config_loaded) as service:
         report = await import_rows(service, rows, dry_run=args.dry_run, ignored_columns=ignored)
     text = report.as_text()
@@ -153,6 +181,34 @@ async def team_import(args: argparse.Namespace) -> int:
         text += "\nRooms: " + BRIDGE_HINT.format(what="the new teams' rooms", config=args.config)
     out(args, report.as_json(), text)
     return 1 if report.errors else 0
+
+
+async def supporters_import(args: argparse.Namespace) -> int:
+    rows, ignored = read_table(args.file, SUPPORTERS)
+    async with supporter_service(args.config_loaded) as service:
+        report = await import_supporters(
+            service, rows, dry_run=args.dry_run, ignored_columns=ignored
+        )
+    out(args, report.as_json(), report.as_text())
+    return 1 if report.errors else 0
+
+
+async def person_export(args: argparse.Namespace) -> int:
+    async with supporter_service(args.config_loaded) as service:
+        data = await service.export(args.who)
+    document = json.dumps(data, ensure_ascii=False, indent=2)
+    if args.output is None:
+        print(document, flush=True)
+        return 0
+    try:
+        # Personal data: readable by the admin only.
+        descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(document + "\n")
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
+    print(f"Wrote everything stored about {args.who} to {args.output}.", flush=True)
+    return 0
 
 
 async def space_init(args: argparse.Namespace) -> int:
@@ -240,6 +296,47 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        ("supporters", "import"),
+        "add or update supporters from a CSV file (column email; name, postcode optional)",
+        supporters_import,
+        (
+            arg("file", type=Path, help="CSV file (';' or ',' separated), or - for stdin"),
+            arg("--dry-run", action="store_true", help="check every row, write nothing"),
+            JSON,
+        ),
+        details=(
+            "Header names, English or French: email|e-mail|courriel, name|nom (prénom and nom"
+            " columns are joined), postcode|code_postal|cp. Other columns are ignored."
+            " Addresses are stored trimmed and in lower case; a row whose address is already"
+            " there updates its name and postcode (an empty cell keeps the stored value), so"
+            " importing a newer export of the sign-up site is safe and never duplicates anyone."
+            " Each bad row (invalid address, postcode that is not 5 digits, address already on"
+            " an earlier line) is reported with its line and column; the others go on. The text"
+            " lists created and updated rows and errors; --json lists every row. Exit status 1"
+            " when a row failed."
+        ),
+    ),
+    Command(
+        ("person", "export"),
+        "print everything stored about a person as JSON",
+        person_export,
+        (
+            arg("who", metavar="EMAIL|MXID", help="their address, or their Matrix user ID"),
+            arg(
+                "-o",
+                "--output",
+                type=Path,
+                metavar="FILE",
+                help="write the JSON to FILE (readable by you only) instead of printing it",
+            ),
+        ),
+        details=(
+            "The supporter row (address, name, postcode, home, language), team memberships and"
+            " roles, RSVPs, pending verification codes (never the code itself), the log of codes"
+            " sent, the joining conversation. Exit status 1 when nothing is stored about them."
+        ),
+    ),
+    Command(
         ("space", "init"),
         "create the campaign's root space if needed and print its room ID",
         space_init,
@@ -251,7 +348,7 @@ COMMANDS: tuple[Command, ...] = (
 
 def add_admin_parser(commands: Any, config_help: str) -> None:
     """Declare ``admin`` and its commands (from :data:`COMMANDS`) on the top-level parser."""
-    admin = commands.add_parser("admin", help="teams and spaces (admins)")
+    admin = commands.add_parser("admin", help="teams, spaces, supporters (admins)")
     groups = admin.add_subparsers(dest="admin_group", required=True, metavar="GROUP")
     group_parsers: dict[str, Any] = {}
     for command in COMMANDS:

@@ -21,7 +21,7 @@ Two rows of one file with the same key are reported as duplicates (the first one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,16 +32,22 @@ from bridge.domain.roles import Role
 from bridge.domain.teams import TeamService, clean_name, parse_kind
 
 from .inputs import EXAMPLE_USER, kind_from_word, user_id_problem
-from .messages import admin_message
+from .reports import (
+    BatchReport,
+    RowError,
+    duplicate,
+    empty_cell,
+    error_lines,
+    refused,
+    row_shape_error,
+)
 from .tables import ImportRow, fold
 
 KEY_PREFIX = "import:"
 
-# Keys of the importer's own refusals (the domain's keys are used for the rest).
-CELL_EMPTY = "import.cell.empty"
+# Key of this importer's own refusal (the domain's keys and those of :mod:`.reports` are used
+# for the rest).
 REFERENT_INVALID = "import.referent.invalid"
-ROW_SHAPE = "import.row.cells"
-DUPLICATE = "import.row.duplicate"
 
 # The column a domain refusal is about, by key prefix.
 _COLUMN_OF_KEY = (("team.name.", "name"), ("team.kind.", "kind"), ("team.place.", "place"))
@@ -51,22 +57,6 @@ def import_key(name: str, place: TeamPlace | None) -> str:
     """The source key of an imported team: its folded name and its commune."""
     where = f"{place.departement}/{fold(place.commune)}" if place else "-"
     return f"{KEY_PREFIX}{fold(name)}|{where}"
-
-
-@dataclass(frozen=True)
-class RowError:
-    column: str | None
-    key: str
-    message: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "column": self.column,
-            "key": self.key,
-            "message": self.message,
-            "params": dict(self.params),
-        }
 
 
 @dataclass
@@ -92,11 +82,7 @@ class RowResult:
 
     def as_text(self) -> list[str]:
         if self.errors:
-            where = f"line {self.line}"
-            return [
-                where + (f", column {e.column}" if e.column else "") + f": {e.message}"
-                for e in self.errors
-            ]
+            return error_lines(self.line, self.errors)
         verb = {"created": "created", "existing": "already there", "to_create": "would create"}
         text = f"line {self.line}: {verb[self.status]} {self.name!r}"
         if self.team_id:
@@ -105,14 +91,7 @@ class RowResult:
 
 
 @dataclass
-class ImportReport:
-    dry_run: bool
-    rows: list[RowResult] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
+class ImportReport(BatchReport[RowResult]):
     @property
     def created(self) -> int:
         return self.count("to_create" if self.dry_run else "created")
@@ -121,10 +100,6 @@ class ImportReport:
     def existing(self) -> int:
         return self.count("existing")
 
-    @property
-    def errors(self) -> int:
-        return self.count("error")
-
     def summary(self) -> str:
         counts = f"already there {self.existing}, errors {self.errors}."
         if self.dry_run:
@@ -132,21 +107,7 @@ class ImportReport:
         return f"Created {self.created}, {counts}"
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "dry_run": self.dry_run,
-            "created": self.created,
-            "existing": self.existing,
-            "errors": self.errors,
-            "ignored_columns": self.ignored_columns,
-            "rows": [row.as_json() for row in self.rows],
-        }
-
-    def as_text(self) -> str:
-        lines = [f"Ignored column: {name}" for name in self.ignored_columns]
-        for row in self.rows:
-            lines.extend(row.as_text())
-        lines.append(self.summary())
-        return "\n".join(lines)
+        return {"created": self.created, "existing": self.existing, **self.rows_json()}
 
 
 # --- Importing -----------------------------------------------------------------------------
@@ -157,10 +118,6 @@ def _column_of(error: DomainError) -> str:
         if error.key.startswith(prefix):
             return column
     return "place" if error.key.startswith("place.") else "name"
-
-
-def _refused(column: str, refusal: DomainError) -> RowError:
-    return RowError(column, refusal.key, admin_message(refusal), refusal.params)
 
 
 _EMPTY_HINTS = {
@@ -176,16 +133,8 @@ def _check_row(
     """Every problem of a row, column by column, as the domain sees it; and, when there is
     none, the team's cleaned name and its place."""
     errors: list[RowError] = []
-    if row.extra_cells:
-        errors.append(
-            RowError(
-                None,
-                ROW_SHAPE,
-                f"this row has {row.extra_cells} cells, more than the header: put a cell that"
-                " contains the delimiter between double quotes",
-                {"cells": row.extra_cells},
-            )
-        )
+    if shape := row_shape_error(row):
+        errors.append(shape)
     checks = (("name", row.cell("name"), clean_name), ("kind", kind, parse_kind))
     for column, value, check in checks:
         try:
@@ -194,7 +143,7 @@ def _check_row(
             else:
                 errors.append(_empty(row, column))
         except DomainError as refusal:
-            errors.append(_refused(row.header(column), refusal))
+            errors.append(refused(row.header(column), refusal))
     name, place = "", None
     try:
         if not errors:  # the whole check, with the rules that join columns (a local team's place)
@@ -202,7 +151,7 @@ def _check_row(
         elif row.cell("place"):
             resolve_team_place(row.cell("place"))
     except DomainError as refusal:
-        errors.append(_refused(row.header(_column_of(refusal)), refusal))
+        errors.append(refused(row.header(_column_of(refusal)), refusal))
     referent = row.cell("referent")
     if not referent:
         errors.append(_empty(row, "referent"))
@@ -214,7 +163,7 @@ def _check_row(
 
 
 def _empty(row: ImportRow, column: str) -> RowError:
-    return RowError(row.header(column), CELL_EMPTY, f"is empty: write {_EMPTY_HINTS[column]}")
+    return empty_cell(row, column, _EMPTY_HINTS[column])
 
 
 async def _notes(service: TeamService, team: Team, row: ImportRow, kind: str) -> list[str]:
@@ -243,14 +192,7 @@ async def _import_row(
         return result
     key = import_key(name, place)
     if key in seen:
-        result.errors.append(
-            RowError(
-                None,
-                DUPLICATE,
-                f"same team as line {seen[key]} (same name and commune); remove one of the rows",
-                {"line": seen[key]},
-            )
-        )
+        result.errors.append(duplicate(seen[key], "team", "same name and commune"))
         return result
     seen[key] = row.line
     if dry_run:
@@ -265,7 +207,7 @@ async def _import_row(
                 key, row.cell("name"), kind, row.cell("place"), row.cell("referent")
             )
         except DomainError as refusal:
-            result.errors.append(_refused(row.header(_column_of(refusal)), refusal))
+            result.errors.append(refused(row.header(_column_of(refusal)), refusal))
             return result
     result.team_id = team.id
     result.status = "created" if created else "existing"

@@ -85,6 +85,37 @@ MESSAGES: Mapping[str, Callable[[Params], str]] = {
     "team.leave.last_referent": lambda p: (
         "the team's only referent cannot leave; make someone else referent first"
     ),
+    "supporter.email.invalid": lambda p: (
+        f"{p.get('email', '')!r} is not an email address; write one address such as"
+        " alice@example.org (no name, no spaces)"
+    ),
+    "supporter.postcode.invalid": lambda p: (
+        f"{p.get('postcode', '')!r} is not a French postcode; write its 5 digits, e.g. 69003,"
+        " or leave the cell empty"
+    ),
+    "supporter.name.length": lambda p: (
+        f"the name is longer than {p.get('max', 120)} characters; shorten it"
+    ),
+    "supporter.unknown": lambda p: (
+        "this address is not in the supporter list; import it"
+        " (`ralliement admin supporters import`) or set joining.open to true"
+    ),
+    "supporter.linked_elsewhere": lambda p: (
+        "this address is already linked to another Matrix account; export the person"
+        " (`ralliement admin person export`) to see which"
+    ),
+    "supporter.already_linked": lambda p: (
+        "this Matrix account is already linked to another address"
+    ),
+    "supporter.not_linked": lambda p: "this Matrix account is not linked to any supporter",
+    "supporter.not_found": lambda p: (
+        f"nothing is stored about {p.get('who', '')!r}: no supporter has this address or Matrix"
+        " ID, and no team, RSVP, code or joining conversation names it"
+    ),
+    "supporter.language.invalid": lambda p: (
+        f"the language {p.get('language', '')!r} is not available; write"
+        f" {p.get('languages', 'fr, en')}"
+    ),
 }
 
 

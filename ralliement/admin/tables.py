@@ -1,8 +1,8 @@
 """Reading the tables admins import: a CSV file (as spreadsheets write it) or JSON rows.
 
-A table has the columns name, kind, place and referent; the header names may be English or
-French (:data:`COLUMNS`). CSV files may start with a BOM, use ';' (French Excel), ',' or a tab,
-hold blank lines and quoted cells on several lines, and be UTF-8 or Windows-1252.
+Each kind of table (:data:`TEAMS`, :data:`SUPPORTERS`) names its columns and the header names
+accepted for each, English or French. CSV files may start with a BOM, use ';' (French Excel), ','
+or a tab, hold blank lines and quoted cells on several lines, and be UTF-8 or Windows-1252.
 """
 
 from __future__ import annotations
@@ -14,16 +14,63 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The columns, and the header names accepted for each (compared without accents and case,
-#: spaces and dashes read as "_").
-COLUMNS: Mapping[str, tuple[str, ...]] = {
-    "name": ("name", "nom"),
-    "kind": ("kind", "type"),
-    "place": ("place", "postcode", "code_postal", "commune"),
-    "referent": ("referent", "référent"),
-}
-REQUIRED = ("name", "kind", "referent")
 DELIMITERS = (";", ",", "\t")
+
+
+@dataclass(frozen=True)
+class Table:
+    """The columns of one kind of table.
+
+    Attributes:
+        subject: what a row is, for messages ("the team's name").
+        columns: each column, and the header names accepted for it (compared without accents
+            and case, spaces and dashes read as "_").
+        required: the columns the header must have.
+        joined: the columns that several headers may give together; their cells are joined with
+            a space, in the file's order (a commune and a postcode; a first and a last name).
+    """
+
+    subject: str
+    columns: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    joined: frozenset[str] = frozenset()
+
+    def column_of(self, header: str) -> str | None:
+        """The column a header cell names, if any."""
+        wanted = _header_name(header)
+        for column, aliases in self.columns.items():
+            if any(_header_name(alias) == wanted for alias in aliases):
+                return column
+        return None
+
+    def known_names(self) -> list[str]:
+        return sorted(
+            {_header_name(alias) for aliases in self.columns.values() for alias in aliases}
+        )
+
+
+TEAMS = Table(
+    "team",
+    {
+        "name": ("name", "nom"),
+        "kind": ("kind", "type"),
+        "place": ("place", "postcode", "code_postal", "commune"),
+        "referent": ("referent", "référent"),
+    },
+    required=("name", "kind", "referent"),
+    joined=frozenset({"place"}),
+)
+
+SUPPORTERS = Table(
+    "supporter",
+    {
+        "email": ("email", "e-mail", "mail", "courriel", "adresse_email", "adresse_mail"),
+        "name": ("name", "nom", "full_name", "nom_complet", "first_name", "prénom", "last_name"),
+        "postcode": ("postcode", "code_postal", "cp", "postal_code", "zip", "zip_code"),
+    },
+    required=("email",),
+    joined=frozenset({"name"}),
+)
 
 
 class ImportFileError(ValueError):
@@ -39,9 +86,6 @@ def fold(text: str) -> str:
 
 def _header_name(cell: str) -> str:
     return fold(cell).replace(" ", "_").replace("-", "_").replace("'", "_")
-
-
-_ALIASES = {_header_name(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
 
 
 @dataclass(frozen=True)
@@ -70,28 +114,28 @@ def decode(data: bytes) -> str:
 
 
 def _map_header(
-    cells: Sequence[str], line: int
+    table: Table, cells: Sequence[str], line: int
 ) -> tuple[dict[int, str], dict[str, str], list[str]]:
     """Which cell holds which column; the columns' names as written; the ignored columns."""
     positions: dict[int, str] = {}
     written: dict[str, str] = {}
     ignored: list[str] = []
     for position, cell in enumerate(cells):
-        column = _ALIASES.get(_header_name(cell))
+        column = table.column_of(cell)
         if column is None:
             if cell.strip():
                 ignored.append(cell.strip())
             continue
-        if column in written and column != "place":
+        if column in written and column not in table.joined:
             raise ImportFileError(
                 f"line {line}: the columns {written[column]!r} and {cell.strip()!r} both give"
-                f" the team's {column}; keep one"
+                f" the {table.subject}'s {column}; keep one"
             )
         positions[position] = column
         written[column] = f"{written[column]}/{cell.strip()}" if column in written else cell.strip()
-    missing = [column for column in REQUIRED if column not in written]
+    missing = [column for column in table.required if column not in written]
     if missing:
-        accepted = "; ".join(f"{c}: {', '.join(COLUMNS[c])}" for c in missing)
+        accepted = "; ".join(f"{c}: {', '.join(table.columns[c])}" for c in missing)
         found = ", ".join(repr(cell) for cell in cells)
         raise ImportFileError(
             f"line {line}: the header has no {' or '.join(missing)} column (found {found}); the"
@@ -108,8 +152,8 @@ def _delimiter(text: str) -> str:
     return ","
 
 
-def rows_from_csv(data: bytes | str) -> tuple[list[ImportRow], list[str]]:
-    """The rows of a CSV table (BOM, ';' or ',' or tab, blank lines are handled).
+def rows_from_csv(data: bytes | str, table: Table = TEAMS) -> tuple[list[ImportRow], list[str]]:
+    """The rows of a CSV ``table`` (BOM, ';' or ',' or tab, blank lines are handled).
 
     Returns:
         The rows, and the header cells that name no known column (ignored).
@@ -130,13 +174,13 @@ def rows_from_csv(data: bytes | str) -> tuple[list[ImportRow], list[str]]:
             if not any(cell.strip() for cell in record):
                 continue
             if positions is None:
-                positions, written, ignored = _map_header(record, line)
+                positions, written, ignored = _map_header(table, record, line)
                 width = len(record)
                 continue
             cells: dict[str, str] = {}
             for position, column in positions.items():
                 value = record[position].strip() if position < len(record) else ""
-                # Two place columns (commune and postcode): "Saint-Denis 93200".
+                # Joined columns (commune and postcode): "Saint-Denis 93200".
                 cells[column] = f"{cells[column]} {value}".strip() if column in cells else value
             extra = len(record) if any(cell.strip() for cell in record[width:]) else 0
             rows.append(ImportRow(line, cells, written, extra))
@@ -147,7 +191,7 @@ def rows_from_csv(data: bytes | str) -> tuple[list[ImportRow], list[str]]:
     return rows, ignored
 
 
-def rows_from_json(records: Any) -> list[ImportRow]:
+def rows_from_json(records: Any, table: Table = TEAMS) -> list[ImportRow]:
     """The rows of a JSON list of objects whose keys are column names (as in a CSV header).
 
     Raises:
@@ -161,9 +205,9 @@ def rows_from_json(records: Any) -> list[ImportRow]:
             raise ImportFileError(f"row {index} must be an object, not {type(record).__name__}")
         cells: dict[str, str] = {}
         for key, value in record.items():
-            column = _ALIASES.get(_header_name(key))
+            column = table.column_of(key)
             if column is None:
-                known = ", ".join(sorted(_ALIASES))
+                known = ", ".join(table.known_names())
                 raise ImportFileError(f"row {index}: unknown field {key!r} (known: {known})")
             if value is not None and not isinstance(value, str):
                 raise ImportFileError(

@@ -1,5 +1,6 @@
-"""Teams as admins see them: one JSON shape for the CLI's ``--json`` and the provisioning API,
-and the same facts as text. Members are Matrix IDs and roles only, never an email address."""
+"""Teams and supporters as admins see them: one JSON shape for the CLI's ``--json`` and the
+provisioning API, and the same facts as text. Team members are Matrix IDs and roles only, never
+an email address."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from bridge.db.supporters import Supporter
 from bridge.db.teams import Member, Team
 
 ROOM_PENDING = "pending (the appservice creates it: `ralliement bridge`)"
@@ -33,6 +35,20 @@ def team_json(team: Team, members: int | None = None) -> dict[str, Any]:
     if members is not None:
         data["members"] = members
     return data
+
+
+def supporter_json(supporter: Supporter) -> dict[str, Any]:
+    """A supporter as the door that sent it reads it back: the address as stored, never the
+    linked Matrix account (only whether there is one) nor where the person said they act."""
+    return {
+        "email": supporter.email,
+        "name": supporter.name,
+        "postcode": supporter.postcode,
+        "source": supporter.source.value,
+        "linked": supporter.user_id is not None,
+        "created_at": supporter.created_at,
+        "updated_at": supporter.updated_at,
+    }
 
 
 def member_json(member: Member) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bridge.domain.supporters import SupporterService
 from bridge.domain.teams import TeamService
 from bridge.provisioning import PREFIX, provisioning_app
 
@@ -27,7 +28,8 @@ LYON = {"name": "Équipe Lyon 3", "kind": "local", "place": "69003", "referent":
 @pytest.fixture
 async def client(service: TeamService) -> AsyncIterator[TestClient[Any, Any]]:
     root = web.Application()
-    root.add_subapp(PREFIX, provisioning_app(service, SECRET))
+    supporters = SupporterService.on_database(service.repository.db)
+    root.add_subapp(PREFIX, provisioning_app(service, supporters, SECRET))
     async with TestClient(TestServer(root)) as test_client:
         yield test_client
 
@@ -54,7 +56,7 @@ async def test_no_token_is_401_and_a_wrong_one_403(client: TestClient[Any, Any])
 
 def test_the_api_is_never_built_without_a_secret(service: TeamService) -> None:
     with pytest.raises(ValueError):
-        provisioning_app(service, "")
+        provisioning_app(service, SupporterService.on_database(service.repository.db), "")
 
 
 async def test_create_list_show_archive(client: TestClient[Any, Any]) -> None:

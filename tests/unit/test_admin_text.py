@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.domain import places, roles, teams
+from bridge.domain import places, roles, supporter_input, supporters, teams
 from bridge.domain.errors import DomainError
 from bridge.domain.roles import Role, RoleRefused, check_admin_role_change
 from ralliement.admin.inputs import kind_from_word, user_id_problem
@@ -16,14 +16,17 @@ from ralliement.admin.messages import MESSAGES, admin_message
 def domain_keys() -> set[str]:
     return {
         value
-        for module in (teams, roles, places)
+        for module in (teams, roles, places, supporters, supporter_input)
         for name, value in vars(module).items()
-        if name.isupper() and isinstance(value, str) and value.startswith(("team.", "place."))
+        if name.isupper()
+        and isinstance(value, str)
+        and value.startswith(("team.", "place.", "supporter."))
     }
 
 
 def test_every_domain_refusal_has_an_admin_text() -> None:
-    assert domain_keys() and domain_keys() <= set(MESSAGES)
+    assert {"team.role.last_referent", "supporter.linked_elsewhere"} <= domain_keys()
+    assert domain_keys() <= set(MESSAGES)
     for key in domain_keys():
         assert admin_message(DomainError(key)) and "{" not in admin_message(DomainError(key))
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 import yaml
 
+from bridge.domain.supporters import SupporterService
 from bridge.domain.teams import TeamService
 from bridge.provisioning import PREFIX, provisioning_app
 
@@ -15,7 +16,9 @@ METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
 def served_routes() -> set[tuple[str, str]]:
-    app = provisioning_app(TeamService(cast(Any, None)), "a-secret-for-this-test")
+    nothing = cast(Any, None)
+    supporters = SupporterService(nothing, nothing, nothing)
+    app = provisioning_app(TeamService(nothing), supporters, "a-secret-for-this-test")
     routes = set()
     for route in app.router.routes():
         assert route.resource is not None
