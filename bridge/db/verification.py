@@ -188,13 +188,3 @@ class VerificationRepository:
 
     async def cancel(self, user_id: str) -> None:
         await self.db.execute("DELETE FROM email_code WHERE user_id = $1", user_id)
-
-    async def forget(self, user_id: str, emails: tuple[str, ...] = ()) -> None:
-        """Erase what is kept about a person: their pending code and their sending log (also
-        sends to ``emails`` from other accounts)."""
-        async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
-            await conn.execute("DELETE FROM email_code WHERE user_id = $1", user_id)
-            await conn.execute("DELETE FROM email_sent WHERE user_id = $1", user_id)
-            for email in emails:
-                await conn.execute("DELETE FROM email_code WHERE email = $1", email)
-                await conn.execute("DELETE FROM email_sent WHERE email = $1", email)
