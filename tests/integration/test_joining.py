@@ -182,7 +182,18 @@ async def test_restart_in_the_middle_cancel_and_forget_me(
 
     await stack.restart("bots", crash=True)  # the conversation is in the database
     assert "Où militez-vous" in await say(user, room_id, code)
-    assert "créer" in await say(user, room_id, "Grenoble")
+    # A location shared from Element (MSC3488), here the centre of Grenoble.
+    location = {
+        "msgtype": "m.location",
+        "body": "Position partagée",
+        "geo_uri": "geo:45.1885,5.7245",
+        "org.matrix.msc3488.location": {"uri": "geo:45.1885,5.7245"},
+    }
+    sent = await user.client.room_send(
+        room_id, "m.room.message", location, ignore_unverified_devices=True
+    )
+    offer = (await user.reply_to(sent.event_id, timeout=60)).body or ""  # type: ignore[union-attr]
+    assert grenoble_teams[1].name in offer and "0 pour créer" in offer
     assert "arrêté" in await say(user, room_id, "!annuler")
     assert "rien en cours" in await say(user, room_id, "!annuler")
 
