@@ -286,3 +286,161 @@ async def upgrade_v6(conn: Connection, scheme: Scheme) -> None:
 upgrade_table.register(
     upgrade_v6, description="Supporters, email verification codes, joining conversations"
 )
+
+
+async def upgrade_v7(conn: Connection, scheme: Scheme) -> None:
+    real = "DOUBLE PRECISION" if scheme in (Scheme.POSTGRES, Scheme.COCKROACH) else "REAL"
+    # Geocoding answers, by normalised query and provider chain: a network provider is asked
+    # once per place. A row without coordinates remembers that nothing was found.
+    await conn.execute(
+        f"""
+        CREATE TABLE geocode_cache (
+            query_key   TEXT PRIMARY KEY,
+            provider    TEXT NOT NULL,
+            latitude    {real},
+            longitude   {real},
+            precision   TEXT,
+            label       TEXT,
+            commune     TEXT,
+            postcode    TEXT,
+            created_at  BIGINT NOT NULL,
+            expires_at  BIGINT NOT NULL
+        )
+        """
+    )
+
+
+upgrade_table.register(upgrade_v7, description="Geocoding cache")
+
+
+async def upgrade_v8(conn: Connection, scheme: Scheme) -> None:
+    # The geographic index of events. PostgreSQL: a GiST index on the earth position
+    # (cube/earthdistance, trusted extensions since PostgreSQL 13), which serves nearest-first
+    # scans. SQLite: an R*Tree of each event's point, kept by triggers; candidates in a
+    # bounding box are then filtered by exact distance.
+    if scheme in (Scheme.POSTGRES, Scheme.COCKROACH):
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS cube")
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS earthdistance")
+        await conn.execute(
+            "CREATE INDEX event_earth_idx ON event USING gist (ll_to_earth(latitude, longitude))"
+            " WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
+        )
+        return
+    # The R*Tree key is an integer of its own; ``+event_id`` (an auxiliary column) names the
+    # event, so nothing depends on SQLite rowids, which VACUUM may renumber.
+    await conn.execute(
+        "CREATE VIRTUAL TABLE event_rtree"
+        " USING rtree(id, min_lat, max_lat, min_lon, max_lon, +event_id TEXT)"
+    )
+    await conn.execute(
+        "INSERT INTO event_rtree (min_lat, max_lat, min_lon, max_lon, event_id)"
+        " SELECT latitude, latitude, longitude, longitude, id"
+        " FROM event WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
+    )
+    await conn.execute(
+        """
+        CREATE TRIGGER event_rtree_insert AFTER INSERT ON event
+        WHEN NEW.latitude IS NOT NULL AND NEW.longitude IS NOT NULL
+        BEGIN
+            INSERT INTO event_rtree (min_lat, max_lat, min_lon, max_lon, event_id)
+            VALUES (NEW.latitude, NEW.latitude, NEW.longitude, NEW.longitude, NEW.id);
+        END
+        """
+    )
+    await conn.execute(
+        """
+        CREATE TRIGGER event_rtree_update AFTER UPDATE OF latitude, longitude ON event
+        WHEN OLD.latitude IS NOT NEW.latitude OR OLD.longitude IS NOT NEW.longitude
+        BEGIN
+            DELETE FROM event_rtree WHERE event_id = OLD.id;
+            INSERT INTO event_rtree (min_lat, max_lat, min_lon, max_lon, event_id)
+            SELECT NEW.latitude, NEW.latitude, NEW.longitude, NEW.longitude, NEW.id
+            WHERE NEW.latitude IS NOT NULL AND NEW.longitude IS NOT NULL;
+        END
+        """
+    )
+    await conn.execute(
+        """
+        CREATE TRIGGER event_rtree_delete AFTER DELETE ON event
+        BEGIN
+            DELETE FROM event_rtree WHERE event_id = OLD.id;
+        END
+        """
+    )
+
+
+upgrade_table.register(upgrade_v8, description="Geographic index of events")
+
+
+async def upgrade_v9(conn: Connection, scheme: Scheme) -> None:
+    # "!alerte 20": tell this user about new events within 20 km of their home place.
+    await conn.execute(
+        """
+        CREATE TABLE alert_subscription (
+            user_id     TEXT PRIMARY KEY,
+            radius_km   INTEGER NOT NULL CHECK (radius_km BETWEEN 1 AND 500),
+            created_at  BIGINT NOT NULL
+        )
+        """
+    )
+    # Each alert sent (or skipped because of the daily cap), once per event and user.
+    await conn.execute(
+        """
+        CREATE TABLE alert_delivery (
+            event_id    TEXT NOT NULL REFERENCES event (id) ON DELETE CASCADE,
+            user_id     TEXT NOT NULL,
+            day         TEXT NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'capped')),
+            created_at  BIGINT NOT NULL,
+            sent_at     BIGINT,
+            PRIMARY KEY (event_id, user_id)
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX alert_delivery_user_day_idx ON alert_delivery (user_id, day)")
+    await conn.execute("CREATE INDEX alert_delivery_pending_idx ON alert_delivery (status)")
+    # How far the alert matcher has gone through new events (one row per matcher).
+    await conn.execute(
+        """
+        CREATE TABLE alert_cursor (
+            name        TEXT PRIMARY KEY,
+            created_at  BIGINT NOT NULL,
+            event_id    TEXT NOT NULL
+        )
+        """
+    )
+    # The DM each bot keeps with each user (to send alerts), created on first need.
+    await conn.execute(
+        """
+        CREATE TABLE direct_room (
+            bot_user_id  TEXT NOT NULL,
+            user_id      TEXT NOT NULL,
+            room_id      TEXT NOT NULL,
+            created_at   BIGINT NOT NULL,
+            PRIMARY KEY (bot_user_id, user_id)
+        )
+        """
+    )
+    # The last search of a user in a room, for "!plus" (next page).
+    real = "DOUBLE PRECISION" if scheme in (Scheme.POSTGRES, Scheme.COCKROACH) else "REAL"
+    await conn.execute(
+        f"""
+        CREATE TABLE search_page (
+            user_id     TEXT NOT NULL,
+            room_id     TEXT NOT NULL,
+            kind        TEXT NOT NULL CHECK (kind IN ('events', 'teams')),
+            latitude    {real} NOT NULL,
+            longitude   {real} NOT NULL,
+            radius_km   INTEGER NOT NULL,
+            label       TEXT NOT NULL,
+            next_offset INTEGER NOT NULL,
+            created_at  BIGINT NOT NULL,
+            PRIMARY KEY (user_id, room_id)
+        )
+        """
+    )
+
+
+upgrade_table.register(
+    upgrade_v9, description="Alerts near home, direct rooms of the bots, search pages"
+)
