@@ -444,3 +444,51 @@ async def upgrade_v9(conn: Connection, scheme: Scheme) -> None:
 upgrade_table.register(
     upgrade_v9, description="Alerts near home, direct rooms of the bots, search pages"
 )
+
+
+async def upgrade_v10(conn: Connection, scheme: Scheme) -> None:
+    # Reminders: one row per message owed at a time (a personal reminder, or one reminder of an
+    # event). The scheduler claims due rows, sends with a Matrix transaction id made from the row
+    # (so a crash between sending and marking never sends twice) and marks them sent; a repeating
+    # reminder then moves to its next time. ``status`` scheduled → sending → sent | cancelled |
+    # dropped (due while the bots were down and pointless by then).
+    await conn.execute(
+        """
+        CREATE TABLE reminder (
+            id           TEXT PRIMARY KEY,
+            user_id      TEXT NOT NULL,
+            room_id      TEXT,
+            kind         TEXT NOT NULL CHECK (kind IN
+                             ('personal', 'event_attendee', 'event_room', 'event_report')),
+            event_id     TEXT REFERENCES event (id) ON DELETE CASCADE,
+            text         TEXT NOT NULL DEFAULT '',
+            due_at       BIGINT NOT NULL,
+            timezone     TEXT NOT NULL,
+            recurrence   TEXT,
+            status       TEXT NOT NULL CHECK (status IN
+                             ('scheduled', 'sending', 'sent', 'cancelled', 'dropped')),
+            occurrence   INTEGER NOT NULL DEFAULT 0,
+            claimed_at   BIGINT,
+            sent_at      BIGINT,
+            late         BOOLEAN NOT NULL DEFAULT FALSE,
+            created_at   BIGINT NOT NULL
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX reminder_due_idx ON reminder (status, due_at)")
+    await conn.execute("CREATE INDEX reminder_user_idx ON reminder (user_id, status)")
+    await conn.execute("CREATE INDEX reminder_event_idx ON reminder (event_id)")
+    # Per-user settings of the reminders bot: time zone and event reminder offsets.
+    await conn.execute(
+        """
+        CREATE TABLE reminder_settings (
+            user_id     TEXT PRIMARY KEY,
+            timezone    TEXT,
+            offsets     TEXT,
+            updated_at  BIGINT NOT NULL
+        )
+        """
+    )
+
+
+upgrade_table.register(upgrade_v10, description="Reminders and reminder settings")
