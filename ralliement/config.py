@@ -58,6 +58,8 @@ _KIND_NAMES: dict[type, str] = {
     int: "an integer",
     bool: "true or false",
     dict: "a mapping",
+    list: "a list",
+    float: "a number",
 }
 
 
@@ -231,6 +233,8 @@ class _SectionReader:
             value = spec.default
         elif variable is not None:
             value = _from_environment_text(value, kind)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             got = _kind_of(value) if spec.secret else show_value(value)
             raise self._error(
@@ -310,10 +314,13 @@ def _all_keys(cls: type[Any], prefix: str) -> list[str]:
 
 
 def _kind(hint: Any) -> type:
-    """The YAML type of a setting: ``Path`` is written as a string, ``dict[...]`` as a dict."""
+    """The YAML type of a setting: ``Path`` is written as a string, ``dict[...]`` as a dict,
+    ``tuple[...]`` as a list (its normaliser makes the tuple)."""
     if hint is Path:
         return str
     origin = get_origin(hint)
+    if origin is tuple:
+        return list
     return origin if isinstance(origin, type) else hint
 
 
@@ -324,6 +331,8 @@ def _from_environment_text(value: object, kind: type) -> object:
     text = value.strip().lower()
     if kind is int and re.fullmatch(r"[+-]?[0-9]+", text):
         return int(text)
+    if kind is float and re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)", text):
+        return float(text)
     if kind is bool and text in ("true", "yes", "on", "1", "false", "no", "off", "0"):
         return text in ("true", "yes", "on", "1")
     return value

@@ -11,6 +11,7 @@ Rules that involve several keys are the :data:`CROSS_CHECKS`.
 from __future__ import annotations
 
 import enum
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -344,6 +345,77 @@ class JoiningConfig:
     )
 
 
+#: Values of ``geocoding.providers``.
+GEOCODING_PROVIDERS: tuple[str, ...] = ("offline", "ban", "nominatim")
+#: The public Nominatim instance, and the smallest delay between two requests its policy allows.
+PUBLIC_NOMINATIM_HOST = "nominatim.openstreetmap.org"
+PUBLIC_NOMINATIM_MIN_DELAY_S = 1.0
+
+
+def _check_geocoding_providers(value: list[Any]) -> str | None:
+    if not value:
+        return "is empty"
+    for name in value:
+        if not isinstance(name, str) or name.lower() not in GEOCODING_PROVIDERS:
+            return f"names an unknown provider {show_value(name)}"
+    if len({name.lower() for name in value}) != len(value):
+        return "names a provider twice"
+    return None
+
+
+def _lower_tuple(value: list[str], _base: Path) -> tuple[str, ...]:
+    return tuple(name.lower() for name in value)
+
+
+def _check_user_agent(value: str) -> str | None:
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "holds a line break or a control character"
+    return None
+
+
+def _check_delay(value: float) -> str | None:
+    return None if 0 <= value <= 60 else f"is out of range (got {value:g})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GeocodingConfig:
+    """Section ``geocoding``: how typed places and addresses are located."""
+
+    providers: tuple[str, ...] = setting(
+        "a list of providers among " + ", ".join(GEOCODING_PROVIDERS) + ", e.g. [offline, ban]",
+        default=["offline"],
+        check=_check_geocoding_providers,
+        normalise=_lower_tuple,
+    )
+    ban_url: str = setting(
+        "the http(s) base URL of a BAN address API, e.g. https://api-adresse.data.gouv.fr",
+        default="https://api-adresse.data.gouv.fr",
+        check=check_http_url,
+        normalise=strip_trailing_slash,
+    )
+    nominatim_url: str = setting(
+        "the http(s) base URL of a Nominatim instance, e.g. https://nominatim.openstreetmap.org",
+        default="https://nominatim.openstreetmap.org",
+        check=check_http_url,
+        normalise=strip_trailing_slash,
+    )
+    user_agent: str = setting(
+        "the User-Agent sent to the providers, naming the application and a contact, "
+        'e.g. "Ralliement (https://example.org)"',
+        default="Ralliement (campaign action network)",
+        check=_check_user_agent,
+    )
+    timeout_s: int = setting(
+        "a number of seconds from 1 to 60, e.g. 10", default=10, check=check_between(1, 60)
+    )
+    nominatim_min_delay_s: float = setting(
+        "a number of seconds from 0 to 60 between two Nominatim requests, e.g. 1.0 "
+        f"(at least {PUBLIC_NOMINATIM_MIN_DELAY_S:g} on {PUBLIC_NOMINATIM_HOST})",
+        default=PUBLIC_NOMINATIM_MIN_DELAY_S,
+        check=_check_delay,
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class LocaleConfig:
     """Section ``locale``: language and time zone of the bots' messages."""
@@ -391,6 +463,7 @@ class Config:
     provisioning: ProvisioningConfig
     mail: MailConfig
     joining: JoiningConfig
+    geocoding: GeocodingConfig
     locale: LocaleConfig
     logging: LoggingConfig
 
@@ -478,10 +551,27 @@ def _smtp_settings(config: Config) -> str | None:
     return None
 
 
+def _public_nominatim_rate(config: Config) -> str | None:
+    geocoding = config.geocoding
+    if "nominatim" not in geocoding.providers:
+        return None
+    host = urllib.parse.urlsplit(geocoding.nominatim_url).hostname
+    if host != PUBLIC_NOMINATIM_HOST:
+        return None
+    if geocoding.nominatim_min_delay_s >= PUBLIC_NOMINATIM_MIN_DELAY_S:
+        return None
+    return (
+        f"`geocoding.nominatim_min_delay_s` ({geocoding.nominatim_min_delay_s:g}) is below the "
+        f"public Nominatim's policy of one request per {PUBLIC_NOMINATIM_MIN_DELAY_S:g} s — set "
+        f"it to {PUBLIC_NOMINATIM_MIN_DELAY_S:g} or more, or use a self-hosted nominatim_url"
+    )
+
+
 #: Rules involving several keys: each returns the whole error text, or None.
 CROSS_CHECKS: tuple[Callable[[Config], str | None], ...] = (
     _prefix_not_of_sender,
     _bots_in_namespace,
     _distinct_bot_users,
     _smtp_settings,
+    _public_nominatim_rate,
 )
