@@ -5,12 +5,18 @@ In a team room it shows the team (``!equipe``), its members (``!membres``) and c
 power levels to the room. It runs the team's events (``!action``, ``!reunion``, ``!en-ligne``,
 ``!modifier``, ``!annuler``, ``!agenda``, ``!participants``, ``!jyvais``, ``!jnypluspas``: see
 :mod:`.event_commands`). Anywhere else those commands answer that the room is no team's.
+
+In a DM as in a team room it finds events and teams near a place (``!autour``, ``!plus``,
+``!equipes-autour``), keeps the supporter's home (``!chez-moi``) and alerts about new events near
+it (``!alerte``): see :mod:`.discovery`. ``!jyvais`` also works in a DM, for any event the person
+may see.
 """
 
 from __future__ import annotations
 
 from .arguments import parse_role_request
 from .commands import CommandContext, CommandRegistry, Reply
+from .discovery import add_discovery_commands
 from .event_commands import add_event_commands
 from .i18n import role_name, translate
 from .services import BotServices
@@ -48,6 +54,7 @@ def build_registry(services: BotServices) -> CommandRegistry:
         )
 
     add_event_commands(registry, services)
+    add_discovery_commands(registry, services)
 
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:

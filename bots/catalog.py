@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import agenda, welcome
+from .alerts import AlertSender
 from .announcements import EventAnnouncer, ReactionRsvps
 from .client import BackgroundTask, ConversationHandler, ReactionHandler
 from .commands import CommandRegistry, Reply
+from .discovery import location_search
 from .i18n import Language
 from .services import BotServices
 
@@ -46,7 +48,8 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
         background=welcome.background_tasks,
     ),
     # No greeting: the agenda bot is joined to team rooms by the appservice.
-    # It announces events in team rooms and takes ✅ on an announcement as an RSVP.
+    # It announces events in team rooms and takes ✅ on an announcement as an RSVP; a location
+    # shared in a DM with it is searched around (!autour); it sends the alerts near home in DMs.
     "agenda": BotBlueprint(
         registry=agenda.build_registry,
         reactions=lambda services: ReactionRsvps(services.events, services.language),
@@ -54,6 +57,8 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
             EventAnnouncer(
                 services.announcements, services.events, services.teams, services.language
             ),
+            *filter(None, [AlertSender.of(services)]),
         ),
+        conversation=location_search,
     ),
 }

@@ -1,4 +1,5 @@
-"""The agenda bot's event commands, in a team room: create, edit, cancel, list, RSVP.
+"""The agenda bot's event commands, in a team room: create, edit, cancel, list, RSVP (RSVPs
+also in a DM with the bot).
 
 Every rule (who organises, what a valid event is, the last seat) is the domain's
 (:class:`~bridge.domain.events.EventService`); these handlers read the arguments
@@ -189,9 +190,14 @@ def add_event_commands(registry: CommandRegistry, services: BotServices) -> None
 
     def answer(going: bool) -> Handler:
         async def rsvp(context: CommandContext) -> Reply:
-            team = await teams.team_in_room(context.room_id)
+            # In a team room, the team's events; elsewhere (a DM with the bot, after !autour or
+            # an alert), any event: the domain refuses a members-only one to a non-member.
+            team = await teams.repository.get_by_room(context.room_id)
             request = parse_rsvp(context.args)
-            event = await event_here(request.event_id, team)
+            if team is None:
+                event = await events.get_event(request.event_id)
+            else:
+                event = await event_here(request.event_id, team)
             now = services.now()
             guests = request.guests if going else 0
             outcome = await events.rsvp(

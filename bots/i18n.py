@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bridge.domain.roles import Role
 
-from .wording import events, general, joining, supporters, teams, verification, when
+from .wording import discovery, events, general, joining, supporters, teams, verification, when
 
 Language = str  # "fr" | "en"
 DEFAULT_LANGUAGE: Language = "fr"
@@ -37,6 +37,7 @@ MESSAGES: dict[str, dict[Language, str]] = merge_wording(
     verification.MESSAGES,
     joining.MESSAGES,
     supporters.MESSAGES,
+    discovery.MESSAGES,
 )
 
 #: How each role is written, singular and plural.

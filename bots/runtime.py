@@ -24,6 +24,7 @@ from ralliement.readiness import announce_ready
 from .catalog import BLUEPRINTS
 from .client import BotClient, BotIdentity
 from .database import DatabaseNotReady, open_shared_database
+from .discovery_services import DiscoveryServices, DiscoverySettings
 from .homeserver_api import HomeserverAPI
 from .joining import JoiningFlow
 from .membership import CampaignMembership
@@ -77,10 +78,24 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
                 language=config.locale.language,
                 calendar_base_url=public_base_url(config.appservice),
                 joining=build_joining(config, db, api),
+                discovery=build_discovery(config, db),
             )
             await _run(build_bots(config, api, services), stop)
     finally:
         await db.stop()
+
+
+def build_discovery(config: Config, db: Database) -> DiscoveryServices:
+    """The agenda bot's searches and alerts, with the configured radius and daily cap."""
+    welcome = config.bots.bots.get("welcome")
+    return DiscoveryServices.on_database(
+        db,
+        settings=DiscoverySettings(
+            default_radius_km=config.discovery.default_radius_km,
+            max_alerts_per_day=config.discovery.max_alerts_per_day,
+        ),
+        welcome_bot=config.bot_user_id("welcome") if welcome and welcome.enabled else None,
+    )
 
 
 def build_joining(config: Config, db: Database, api: HomeserverAPI) -> JoiningFlow:

@@ -16,6 +16,8 @@ from bridge.db.teams import TeamRepository
 from bridge.domain.events import EventService
 from bridge.domain.teams import TeamService
 
+from .discovery_services import DiscoveryServices
+
 if TYPE_CHECKING:
     from .joining import JoiningFlow
 
@@ -41,6 +43,7 @@ class BotServices:
             (``bridge.calendar.links.public_base_url``); None: no feed links are shown.
         clock: the current instant, aware (tests pass a fixed one).
         joining: the joining conversation of the welcome bot (None: joining is not offered).
+        discovery: events and teams near a place, home places, alerts (the agenda bot's).
     """
 
     teams: TeamService
@@ -53,6 +56,7 @@ class BotServices:
     calendar_base_url: str | None = None
     clock: Callable[[], datetime] = utc_now
     joining: JoiningFlow | None = None
+    discovery: DiscoveryServices | None = None
 
     def now(self) -> datetime:
         """The current instant, aware, in the configured time zone."""
@@ -70,8 +74,10 @@ class BotServices:
         calendar_base_url: str | None = None,
         clock: Callable[[], datetime] = utc_now,
         joining: JoiningFlow | None = None,
+        discovery: DiscoveryServices | None = None,
     ) -> BotServices:
-        """The services over the appservice's database ``db``."""
+        """The services over the appservice's database ``db`` (``discovery`` with the gazetteer
+        only and the default settings unless given)."""
         teams = TeamRepository(db)
         return cls(
             teams=TeamService(teams),
@@ -84,4 +90,5 @@ class BotServices:
             calendar_base_url=calendar_base_url,
             clock=clock,
             joining=joining,
+            discovery=discovery or DiscoveryServices.on_database(db),
         )

@@ -417,6 +417,18 @@ class GeocodingConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DiscoveryConfig:
+    """Section ``discovery``: searches near a place and alerts near home (the agenda bot)."""
+
+    default_radius_km: int = setting(
+        "a number of kilometres from 1 to 500, e.g. 20", default=20, check=check_between(1, 500)
+    )
+    max_alerts_per_day: int = setting(
+        "a number of alerts from 1 to 100, e.g. 5", default=5, check=check_between(1, 100)
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class LocaleConfig:
     """Section ``locale``: language and time zone of the bots' messages."""
 
@@ -466,6 +478,7 @@ class Config:
     geocoding: GeocodingConfig
     locale: LocaleConfig
     logging: LoggingConfig
+    discovery: DiscoveryConfig
 
     def bot_user_id(self, name: str) -> UserID:
         """The Matrix user ID of a bot.
