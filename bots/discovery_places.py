@@ -13,12 +13,10 @@ In this order:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from bridge.domain.errors import DomainError
 from ralliement.geo.gazetteer import Gazetteer, Place, gazetteer
+from ralliement.geo.geocoding import Geocoder
 from ralliement.geo.names import is_postcode
 
 from .arguments import ArgumentError
@@ -31,29 +29,6 @@ PLACE_UNKNOWN = "search.place.unknown"
 PLACE_AMBIGUOUS = "search.place.ambiguous"
 MAX_CANDIDATES = 8
 MAX_SUGGESTIONS = 5
-
-
-class GeocodedPlace(Protocol):
-    """What a geocoder answers (``ralliement.geo.geocoding.GeocodeResult``)."""
-
-    @property
-    def latitude(self) -> float: ...
-    @property
-    def longitude(self) -> float: ...
-    @property
-    def precision(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def commune(self) -> str | None: ...
-    @property
-    def postcode(self) -> str | None: ...
-
-
-class Geocoding(Protocol):
-    """A geocoder (``ralliement.geo.geocoding.Geocoder``)."""
-
-    async def geocode(self, text: str) -> Sequence[GeocodedPlace]: ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +70,7 @@ class PlaceFinder:
         places: the gazetteer (the package's by default).
     """
 
-    def __init__(self, geocoder: Geocoding | None = None, places: Gazetteer | None = None) -> None:
+    def __init__(self, geocoder: Geocoder | None = None, places: Gazetteer | None = None) -> None:
         self.geocoder = geocoder
         self._places = places
 
@@ -163,9 +138,7 @@ class PlaceFinder:
             return None
         try:
             results = await self.geocoder.geocode(text)
-        except DomainError:
-            raise
-        except Exception:
+        except Exception:  # a geocoder says "nothing" when a provider fails; in case one raises
             log.warning("Geocoding %r failed", text, exc_info=True)
             return None
         if not results:

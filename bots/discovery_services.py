@@ -19,8 +19,9 @@ from bridge.db.teams import TeamRepository
 from bridge.domain.alerts import AlertService
 from bridge.domain.discovery import DiscoveryService
 from bridge.domain.supporters import SupporterService
+from ralliement.geo.geocoding import Geocoder
 
-from .discovery_places import Geocoding, PlaceFinder
+from .discovery_places import PlaceFinder
 from .discovery_views import FoundEvent, FoundTeam
 
 DEFAULT_RADIUS_KM = 20
@@ -91,7 +92,7 @@ class DiscoveryServices:
         cls,
         db: Database,
         *,
-        geocoder: Geocoding | None = None,
+        geocoder: Geocoder | None = None,
         settings: DiscoverySettings | None = None,
         welcome_bot: str | None = None,
     ) -> DiscoveryServices:

@@ -18,6 +18,7 @@ from bridge.domain.supporters import SupporterService
 from bridge.domain.teams import TeamService
 from bridge.domain.verification import VerificationService, VerificationSettings
 from ralliement.config import Config
+from ralliement.geo.geocoding import Geocoder, geocoder_from_config
 from ralliement.mail.factory import mailer_from_config
 from ralliement.readiness import announce_ready
 
@@ -68,6 +69,7 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
     except DatabaseNotReady as error:
         log.error("%s", error)
         raise SystemExit(1) from None
+    geocoder = geocoder_from_config(config, db)
     try:
         async with aiohttp.ClientSession() as session:
             api = HomeserverAPI(session, config.homeserver.address, config.appservice.as_token)
@@ -78,18 +80,21 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
                 language=config.locale.language,
                 calendar_base_url=public_base_url(config.appservice),
                 joining=build_joining(config, db, api),
-                discovery=build_discovery(config, db),
+                discovery=build_discovery(config, db, geocoder),
             )
             await _run(build_bots(config, api, services), stop)
     finally:
+        await geocoder.close()
         await db.stop()
 
 
-def build_discovery(config: Config, db: Database) -> DiscoveryServices:
-    """The agenda bot's searches and alerts, with the configured radius and daily cap."""
+def build_discovery(config: Config, db: Database, geocoder: Geocoder) -> DiscoveryServices:
+    """The agenda bot's searches and alerts: places located by the configured geocoder, the
+    configured default radius and daily cap of alerts."""
     welcome = config.bots.bots.get("welcome")
     return DiscoveryServices.on_database(
         db,
+        geocoder=geocoder,
         settings=DiscoverySettings(
             default_radius_km=config.discovery.default_radius_km,
             max_alerts_per_day=config.discovery.max_alerts_per_day,

@@ -28,6 +28,7 @@ from bots.refusals import refusal
 from bridge.db.events import Event, EventKind, EventStatus, Visibility
 from bridge.db.teams import Team, TeamKind
 from bridge.domain.errors import DomainError
+from ralliement.geo.geocoding import ChainGeocoder, GeocodeResult, OfflineGeocoder
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 19, 14, 30, tzinfo=PARIS)
@@ -248,26 +249,19 @@ async def test_an_unknown_place_gets_suggestions() -> None:
     assert body[-1].startswith("Écrivez : !autour")
 
 
-@dataclass(frozen=True)
-class Geocoded:
-    latitude: float
-    longitude: float
-    precision: str
-    label: str
-    commune: str | None
-    postcode: str | None
-
-
 class FixedGeocoder:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    async def geocode(self, text: str) -> list[Geocoded]:
+    async def geocode(self, text: str) -> list[GeocodeResult]:
         self.asked.append(text)
         if "dumenge" in text.casefold():
-            return [Geocoded(45.7797, 4.8262, "address", "12 Rue Dumenge 69004 Lyon", "Lyon",
-                             "69004")]  # fmt: skip
+            label = "12 Rue Dumenge 69004 Lyon"
+            return [GeocodeResult(45.7797, 4.8262, "address", label, "Lyon", "69004", "69", "ban")]
         return []
+
+    async def close(self) -> None:
+        pass
 
 
 async def test_a_street_address_goes_to_the_geocoder_communes_do_not() -> None:
@@ -281,6 +275,15 @@ async def test_a_street_address_goes_to_the_geocoder_communes_do_not() -> None:
     assert geocoder.asked == ["12 rue Dumenge, Lyon"]
     with pytest.raises(ArgumentError):
         await finder.find("nulle part du tout")
+
+
+async def test_the_default_offline_geocoder_locates_an_address_at_its_commune() -> None:
+    finder = PlaceFinder(ChainGeocoder([OfflineGeocoder()]))  # the default configuration
+    address = await finder.find("12 rue Dumenge, 69004 Lyon")
+    assert (address.postcode, address.precision) == ("69004", "commune")
+    with pytest.raises(ArgumentError) as refused:
+        await finder.find("Marseile")
+    assert refused.value.key == "search.place.unknown"
 
 
 # --- Distances and pages ------------------------------------------------------------------------
