@@ -7,7 +7,7 @@ room to be re-projected (:mod:`.room_sync`), in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
@@ -182,14 +182,20 @@ def _db_value(value: object) -> object:
     return value.value if isinstance(value, StrEnum) else value
 
 
+#: More writes for a new event, in the transaction that stores it.
+AfterCreate = Callable[[Connection, Event], Awaitable[None]]
+
+
 class EventRepository:
     """SQL for the ``event`` and ``rsvp`` tables."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def create(self, event: Event) -> bool:
-        """Store a new event and ask for its room to show it. False if the id is taken."""
+    async def create(self, event: Event, *, then: AfterCreate | None = None) -> bool:
+        """Store a new event and ask for its room to show it. False if the id is taken.
+
+        ``then`` runs in the same transaction once the event is stored (its reminders)."""
         async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
             inserted = await conn.fetchval(
                 f"INSERT INTO event ({EVENT_COLUMNS})"
@@ -201,6 +207,8 @@ class EventRepository:
                 return False
             await request_room_sync(conn, event.team_id)
             await request_announcement(conn, event.id, event.sequence, "created")
+            if then is not None:
+                await then(conn, event)
         return True
 
     async def get(self, event_id: str) -> Event | None:

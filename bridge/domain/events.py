@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bridge.db.clock import now_ms
@@ -29,6 +30,7 @@ from bridge.db.events import (
 from bridge.db.teams import TeamRepository
 
 from .errors import DomainError
+from .event_reminders import EventReminders
 from .roles import Role
 from .teams import ARCHIVED as TEAM_ARCHIVED
 from .teams import NOT_FOUND as TEAM_NOT_FOUND
@@ -168,11 +170,18 @@ def _zone_name(moment: datetime) -> str:
 
 
 class EventService:
-    """The event rules, applied to the state in the repositories."""
+    """The event rules, applied to the state in the repositories. Each change also brings the
+    event's reminders in step (:mod:`.event_reminders`), in the same transaction."""
 
-    def __init__(self, events: EventRepository, teams: TeamRepository) -> None:
+    def __init__(
+        self,
+        events: EventRepository,
+        teams: TeamRepository,
+        reminders: EventReminders | None = None,
+    ) -> None:
         self.events = events
         self.teams = teams
+        self.reminders = reminders or EventReminders()
 
     async def _check_organizer(self, team_id: str, actor: str) -> None:
         team = await self.teams.get(team_id)
@@ -210,7 +219,9 @@ class EventService:
         await self._check_organizer(team_id, actor)
         cleaned = _clean_title(title)
         end = end or start + DEFAULT_DURATION
-        _check_times(start, end, now or datetime.now(start.tzinfo))
+        moment = now or datetime.now(start.tzinfo)
+        _check_times(start, end, moment)
+        schedule = partial(self.reminders.event_created, now=_ms(moment))
         created = now_ms()
         for _ in range(ID_ATTEMPTS):
             event = Event(
@@ -236,7 +247,7 @@ class EventService:
                 created_at=created,
                 updated_at=created,
             )
-            if await self.events.create(event):
+            if await self.events.create(event, then=schedule):
                 return event
         raise RuntimeError(f"no free event id after {ID_ATTEMPTS} attempts")
 
@@ -266,7 +277,10 @@ class EventService:
             if event.status is EventStatus.CANCELLED:
                 raise EventError(CANCELLED, event=event.id)
             edited = await self._apply(locked, changes, now)
-            return await locked.save(edited)
+            saved = await locked.save(edited)
+            moment = _ms(now or datetime.now(ZoneInfo(saved.timezone)))
+            await self.reminders.event_edited(locked.conn, event, saved, now=moment)
+            return saved
 
     async def _apply(
         self, locked: LockedEvent, changes: EventChanges, now: datetime | None
@@ -334,6 +348,7 @@ class EventService:
             cancelled = await locked.save(
                 replace(locked.event, status=EventStatus.CANCELLED), announce="cancelled"
             )
+            await self.reminders.event_cancelled(locked.conn, cancelled)
         going = [rsvp.user_id for rsvp in await self.events.rsvps(cancelled.id) if rsvp.going]
         return cancelled, going
 
@@ -375,6 +390,7 @@ class EventService:
                 free = max(event.capacity - others, 0)
                 raise EventError(FULL, event=event.id, capacity=event.capacity, left=free)
             rsvp = await locked.set_rsvp(user_id, going, guests if going else 0, reaction_id)
+            await self.reminders.rsvp_changed(locked.conn, event, user_id, going=going, now=moment)
             before = None if previous is None else (previous.going, previous.guests)
             changed = before != (rsvp.going, rsvp.guests)
             left = None if event.capacity is None else event.capacity - others - seats
