@@ -5,14 +5,14 @@ What "near" means is one formula on both engines: the great-circle distance of
 6371.0088 km). The indexes only choose candidates; Python decides.
 
 * PostgreSQL (``event_earth_idx``, a GiST index on ``ll_to_earth(latitude, longitude)``, schema
-  v8): a nearest-first (KNN) index scan, ``ORDER BY ll_to_earth(...) <-> ll_to_earth(point)``,
-  bounded by ``earth_box(point, r) @> ll_to_earth(...)`` in the same scan, which stops as soon as
-  the page (and a few more events) is read. The other conditions are checked on each event the
-  scan yields. earthdistance measures on its own sphere (``earth()``, 6378168 m), so the radius
-  is converted to that sphere through the angle it stands for (``r / 6371.0088 km``), with a
-  margin of a micrometre per kilometre; the haversine in Python then removes what the margin let
-  in. Both distances are increasing functions of the same angle, so the index's order is the
-  order of the returned distances.
+  v8): a nearest-first (KNN) index scan, ``ORDER BY ll_to_earth(...) <-> point``, bounded by the
+  box around the point (what ``earth_box`` computes) in the same scan, which stops once the page
+  and a few more events are read; the other conditions are checked on each event it yields.
+  earthdistance works on its own sphere (``earth()``, 6378168 m): the point is placed as
+  ``ll_to_earth`` does, and the radius becomes the chord of the same angle (``r / 6371.0088 km``)
+  on that sphere, with a margin of a micrometre per kilometre; the haversine then removes what
+  the margin let in. Chord and haversine grow with the same angle, so the index's order is the
+  order of the distances returned.
 * SQLite (``event_rtree``, an R*Tree of each event's point): the events in the bounding box of a
   circle, then the exact distance in Python, sorted. The circle grows from :data:`FIRST_RING_KM`
   until it holds a full page (every event outside a circle is farther than every event inside
@@ -45,23 +45,40 @@ FIRST_RING_KM = 5.0
 RING_GROWTH = 3.0
 #: Degrees added around an R*Tree box (≈ 1 cm): room for rounding in the box's trigonometry.
 BOX_MARGIN_DEG = 1e-7
-#: Events fetched beyond the page on PostgreSQL, so that most groups of events at the same
-#: distance as the page's last are complete in one query.
-TIE_ROOM = 5
+#: Events read beyond the page on PostgreSQL, so that a small group of events at the same
+#: distance as the page's last is seen whole in one query.
+TIE_ROOM = 3
 
-# Nearest first by the index alone: PostgreSQL 15 runs a KNN scan only when ORDER BY is the
-# distance alone (with "start_at, id" after it, it sorts every event of the box instead, ~1 s at
-# 100 km around Paris among 1M events). Ties are therefore ordered in Python, see _near_postgres.
-_PG_QUERY = f"""
-    SELECT {EVENT_COLUMNS}, ll_to_earth(latitude, longitude) <-> ll_to_earth($1, $2) AS chord
+_POSTGRES_MATCH = f"""
     FROM event
     WHERE latitude IS NOT NULL AND longitude IS NOT NULL
-      AND earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(latitude, longitude)
-      AND earth_distance(ll_to_earth($1, $2), ll_to_earth(latitude, longitude)) <= $3
-      AND status = '{EventStatus.CONFIRMED.value}' AND end_at > $4
-      AND (visibility = '{Visibility.PUBLIC.value}' OR team_id = ANY($5::text[]))
-    ORDER BY ll_to_earth(latitude, longitude) <-> ll_to_earth($1, $2)
-    LIMIT $6
+      AND cube_enlarge(cube($1::float8[]), $2, 3) @> ll_to_earth(latitude, longitude)
+      AND status = '{EventStatus.CONFIRMED.value}' AND end_at > $3
+      AND (visibility = '{Visibility.PUBLIC.value}' OR team_id = ANY($4::text[]))
+"""
+#: The nearest matching events, by chord (straight-line distance on earthdistance's sphere) to
+#: the point ``$1`` (as ``ll_to_earth`` gives it), at most ``$2`` metres away, ``$5`` of them.
+#:
+#: A KNN scan of ``event_earth_idx``: the box is its index condition (``earth_box`` is this
+#: ``cube_enlarge``, a cube of half-side ``$2`` around the point) and the distance its order.
+#: PostgreSQL 15 scans nearest first only when ORDER BY is the distance alone (with "start_at,
+#: id" after it, it sorts every event of the box instead: ~1 s at 100 km around Paris among 1M
+#: events), so ties are ordered in Python. The LIMIT is a sub-select so that the planner does not
+#: know it: knowing it, it estimates the box at 0.1 % of the table and picks "every event of the
+#: box, then sort" as soon as the LIMIT nears that estimate (15 among 100k events); not knowing
+#: it, it plans for a fraction of the rows, which only the KNN scan gives early.
+POSTGRES_QUERY = f"""
+    SELECT {EVENT_COLUMNS}, ll_to_earth(latitude, longitude) <-> cube($1::float8[]) AS chord
+    {_POSTGRES_MATCH}
+      AND ll_to_earth(latitude, longitude) <-> cube($1::float8[]) <= $2
+    ORDER BY ll_to_earth(latitude, longitude) <-> cube($1::float8[])
+    LIMIT (SELECT $5::integer)
+"""
+#: Every matching event at exactly the chord ``$5`` from the point (``$2``: ``$5`` and a margin).
+POSTGRES_TIES = f"""
+    SELECT {EVENT_COLUMNS}, ll_to_earth(latitude, longitude) <-> cube($1::float8[]) AS chord
+    {_POSTGRES_MATCH}
+      AND ll_to_earth(latitude, longitude) <-> cube($1::float8[]) = $5
 """
 
 
@@ -94,10 +111,21 @@ def bounding_box(latitude: float, longitude: float, radius_km: float) -> Box:
     return Box(min_lat, max_lat, longitude - width, longitude + width)
 
 
-def earthdistance_radius_m(radius_km: float) -> float:
-    """``radius_km`` on the mean-radius sphere, as the same angle on earthdistance's sphere (in
-    metres), with the :data:`SQL_MARGIN`."""
-    return radius_km / EARTH_RADIUS_KM * EARTHDISTANCE_RADIUS_M * (1 + SQL_MARGIN)
+def earth_point(latitude: float, longitude: float) -> list[float]:
+    """The point as earthdistance's ``ll_to_earth`` places it: x, y, z in metres."""
+    phi, lam = math.radians(latitude), math.radians(longitude)
+    return [
+        EARTHDISTANCE_RADIUS_M * math.cos(phi) * math.cos(lam),
+        EARTHDISTANCE_RADIUS_M * math.cos(phi) * math.sin(lam),
+        EARTHDISTANCE_RADIUS_M * math.sin(phi),
+    ]
+
+
+def earthdistance_chord_m(radius_km: float) -> float:
+    """The straight-line distance on earthdistance's sphere (metres) between two points
+    ``radius_km`` apart on the mean-radius sphere (the same angle), with the :data:`SQL_MARGIN`."""
+    angle = radius_km / EARTH_RADIUS_KM
+    return 2 * EARTHDISTANCE_RADIUS_M * math.sin(min(angle, math.pi) / 2) * (1 + SQL_MARGIN)
 
 
 class _Candidate(NamedTuple):
@@ -164,25 +192,21 @@ class EventSearchRepository:
         limit: int,
         offset: int,
     ) -> list[tuple[Event, float]]:
-        # The first ``fetch`` events by distance, from the first one (an OFFSET could cut a group
-        # of events at the same distance in two): enough once the event after the page's last
-        # is farther than it, or when there are no more; else the group goes on, fetch more.
+        # The nearest ``wanted`` events and a few more, from the first one (an OFFSET could cut
+        # a group of events at the same distance in two). When the event after the page's last
+        # is at the same distance, that group may go on: it is read whole (POSTGRES_TIES) and
+        # ordered here with the events before it.
         wanted = offset + limit
-        fetch = wanted + TIE_ROOM
+        point = earth_point(latitude, longitude)
         teams = list(member_of)
-        while True:
-            rows = await self.db.fetch(
-                _PG_QUERY,
-                latitude,
-                longitude,
-                earthdistance_radius_m(radius_km),
-                now_ms,
-                teams,
-                fetch,
+        chord = earthdistance_chord_m(radius_km)
+        rows = await self.db.fetch(POSTGRES_QUERY, point, chord, now_ms, teams, wanted + TIE_ROOM)
+        if len(rows) == wanted + TIE_ROOM and rows[-1]["chord"] == rows[wanted - 1]["chord"]:
+            edge = rows[wanted - 1]["chord"]
+            ties = await self.db.fetch(
+                POSTGRES_TIES, point, edge * (1 + SQL_MARGIN) + 1e-3, now_ms, teams, edge
             )
-            if len(rows) < fetch or rows[-1]["chord"] > rows[wanted - 1]["chord"]:
-                break
-            fetch *= 2
+            rows = [row for row in rows if row["chord"] < edge] + list(ties)
         events = {row["id"]: Event.from_row(row) for row in rows}
         page = rank(rows, latitude, longitude, radius_km)[offset:wanted]
         return [(events[found.id], found.distance_km) for found in page]
@@ -221,9 +245,11 @@ class EventSearchRepository:
         """The matching events whose point is in ``box`` (SQLite's R*Tree)."""
         teams = list(member_of)
         placeholders = ", ".join(f"${i}" for i in range(7, 7 + len(teams)))
+        # The R*Tree drives the join (CROSS JOIN keeps that order whatever the statistics say),
+        # each of its events is then read by id.
         return await self.db.fetch(
             "SELECT event.id, event.latitude, event.longitude, event.start_at"
-            " FROM event_rtree JOIN event ON event.id = event_rtree.event_id"
+            " FROM event_rtree CROSS JOIN event ON event.id = event_rtree.event_id"
             " WHERE event_rtree.max_lat >= $1 AND event_rtree.min_lat <= $2"
             " AND event_rtree.max_lon >= $3 AND event_rtree.min_lon <= $4"
             " AND event.status = $5 AND event.end_at > $6"

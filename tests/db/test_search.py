@@ -15,7 +15,13 @@ from mautrix.util.async_db import Database
 
 from bridge.db import create_database
 from bridge.db.events import EVENT_COLUMNS, Event, EventKind, EventStatus, Visibility
-from bridge.db.search import EventSearchRepository, bounding_box
+from bridge.db.search import (
+    POSTGRES_QUERY,
+    EventSearchRepository,
+    bounding_box,
+    earth_point,
+    earthdistance_chord_m,
+)
 from bridge.db.teams import Team, TeamKind, TeamRepository
 from bridge.domain.discovery import DiscoveryError, DiscoveryService
 from bridge.domain.teams import EARTH_RADIUS_KM, distance_km
@@ -401,3 +407,34 @@ async def test_teams_near_a_page_at_a_time(db: Database) -> None:
         "Équipe 1 km", "Équipe 3 km", "Équipe 7 km", "Équipe 12 km",
     ]  # fmt: skip
     assert await service.teams_near(*LYON, 20, limit=2, offset=4) == []
+
+
+async def test_the_index_leads_even_for_a_deep_page(db: Database) -> None:
+    """PostgreSQL: a nearest-first scan of event_earth_idx, never "the whole box, then sort"
+    (which the planner prefers as soon as it knows that the LIMIT nears its estimate of the box;
+    below about 10,000 events it may still prefer it, harmlessly). SQLite: the R*Tree drives the
+    join."""
+    if db.scheme.value == "sqlite":
+        steps = await db.fetch(
+            "EXPLAIN QUERY PLAN SELECT event.id FROM event_rtree CROSS JOIN event"
+            " ON event.id = event_rtree.event_id WHERE event_rtree.max_lat >= $1"
+            " AND event_rtree.min_lat <= $2 AND event_rtree.max_lon >= $3"
+            " AND event_rtree.min_lon <= $4 AND event.status = 'confirmed'",
+            *bounding_box(*LYON, 100),
+        )
+        assert "event_rtree" in steps[0]["detail"], [row["detail"] for row in steps]
+        return
+    await store(db, random_events(random.Random(6), 20_000, ["team-a", "team-b"]))
+    await db.execute("ANALYZE event")
+    for wanted in (8, 200):
+        rows = await db.fetch(
+            "EXPLAIN " + POSTGRES_QUERY,
+            earth_point(*LYON),
+            earthdistance_chord_m(100),
+            NOW_MS,
+            ["team-a"],
+            wanted,
+        )
+        plan = "\n".join(row[0] for row in rows)
+        assert "Index Scan using event_earth_idx" in plan and "Order By" in plan, plan
+        assert "Sort" not in plan, plan
