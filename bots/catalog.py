@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import agenda, welcome
+from . import agenda, reminders, welcome
 from .alerts import AlertSender
 from .announcements import EventAnnouncer, ReactionRsvps
 from .client import BackgroundTask, ConversationHandler, ReactionHandler
@@ -26,6 +26,8 @@ class BotBlueprint:
         greeting: what the bot says when someone opens a DM with it.
         direct_only: the bot answers only in DMs; in a group room (a team room it was joined to
             with other bots) it stays silent, so that one command gets one answer.
+        quiet_in_groups: in a group room the bot answers only its own commands, not the others'
+            (it may share the room with the agenda bot).
         reactions: what the bot does with reactions in its rooms.
         background: tasks that live as long as the bot.
         conversation: answers messages that are not commands (a conversation's steps).
@@ -34,6 +36,7 @@ class BotBlueprint:
     registry: RegistryFactory
     greeting: Callable[[Language], Reply] | None = None
     direct_only: bool = False
+    quiet_in_groups: bool = False
     reactions: Callable[[BotServices], ReactionHandler] | None = None
     background: Callable[[BotServices], tuple[BackgroundTask, ...]] = lambda _: ()
     conversation: Callable[[BotServices], ConversationHandler | None] | None = None
@@ -60,5 +63,13 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
             *filter(None, [AlertSender.of(services)]),
         ),
         conversation=location_search,
+    ),
+    # The reminders bot answers in DMs and in the rooms it is invited to; it delivers every
+    # reminder (personal ones, and those of events) from the database (bots.reminders_delivery).
+    "reminders": BotBlueprint(
+        registry=reminders.build_registry,
+        greeting=reminders.greeting,
+        quiet_in_groups=True,
+        background=reminders.background_tasks,
     ),
 }

@@ -25,6 +25,7 @@ from nio import (
     MegolmEvent,
     ReactionEvent,
     RedactionEvent,
+    RoomGetEventResponse,
     RoomMemberEvent,
     RoomMessageText,
     RoomMessageUnknown,
@@ -32,7 +33,13 @@ from nio import (
 )
 
 from .arguments import mentioned_users
-from .commands import CommandContext, CommandRegistry, Reply, parse_command
+from .commands import (
+    CommandContext,
+    CommandRegistry,
+    Reply,
+    parse_command,
+    strip_reply_fallback,
+)
 from .crosssign import CrossSigningKeys, ensure_cross_signed
 from .dispatch import run_command
 from .homeserver_api import HomeserverAPI
@@ -63,6 +70,14 @@ ConversationHandler = Callable[[CommandContext, str], Awaitable[Reply | None]]
 BackgroundTask = Callable[["BotClient"], Awaitable[None]]
 
 
+def replied_event(content: dict[str, Any]) -> str | None:
+    """The event a message replies to (``m.relates_to.m.in_reply_to``), if any."""
+    relates = content.get("m.relates_to")
+    reply = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
+    event_id = reply.get("event_id") if isinstance(reply, dict) else None
+    return event_id if isinstance(event_id, str) else None
+
+
 @dataclass(frozen=True)
 class BotIdentity:
     name: str
@@ -86,6 +101,7 @@ class BotClient:
         language: Language,
         greeting: Callable[[Language], Reply] | None = None,
         direct_only: bool = False,
+        quiet_in_groups: bool = False,
         reactions: ReactionHandler | None = None,
         background: tuple[BackgroundTask, ...] = (),
         conversation: ConversationHandler | None = None,
@@ -100,6 +116,7 @@ class BotClient:
         self.language = language
         self.greeting = greeting
         self.direct_only = direct_only
+        self.quiet_in_groups = quiet_in_groups
         self.reactions = reactions
         self.background = background
         self.conversation = conversation
@@ -311,7 +328,9 @@ class BotClient:
         group_room = room.member_count > 2
         if group_room and self.direct_only:
             return
-        parsed = parse_command(event.body)
+        content = event.source.get("content", {})
+        reply_to = replied_event(content)
+        parsed = parse_command(strip_reply_fallback(event.body) if reply_to else event.body)
         language = self.language
         if parsed is None:
             if group_room:
@@ -324,6 +343,8 @@ class BotClient:
                 answered = await self.conversation(context, event.body)
             reply = answered or Reply(translate("command.not_a_command", language))
         elif (command := self.registry.find(parsed.name)) is None:
+            if group_room and self.quiet_in_groups:
+                return  # Another bot's command, in a room several bots share.
             reply = self.registry.unknown(parsed.name, language)
         else:
             context = CommandContext(
@@ -332,10 +353,10 @@ class BotClient:
                 event.event_id,
                 parsed.args,
                 language,
-                mentions=mentioned_users(
-                    event.source.get("content", {}), exclude=[self.identity.user_id]
-                ),
+                mentions=mentioned_users(content, exclude=[self.identity.user_id]),
                 names={user_id: user.name for user_id, user in room.users.items()},
+                reply_to=reply_to,
+                read_event=partial(self.read_event, room.room_id),
             )
             reply = await run_command(command, context, self.log)
         await self._send(room.room_id, reply, key=event.event_id, in_reply_to=event.event_id)
@@ -410,6 +431,27 @@ class BotClient:
         if in_reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
         await self.send_message(room_id, content, key=key)
+
+    async def read_event(self, room_id: str, event_id: str) -> dict[str, Any] | None:
+        """An event of ``room_id`` as ``{"sender", "content"}``, decrypted; None when it cannot
+        be fetched or decrypted (the bot was not in the room, or lacks its key).
+
+        See https://spec.matrix.org/v1.13/client-server-api/#get_matrixclientv3roomsroomideventeventid.
+        """
+        assert self.client is not None
+        response = await self.client.room_get_event(room_id, event_id)
+        if not isinstance(response, RoomGetEventResponse):
+            self.log.info("Cannot fetch %s in %s: %s", event_id, room_id, response)
+            return None
+        event = response.event
+        if isinstance(event, MegolmEvent):
+            try:
+                event = self.client.decrypt_event(event)
+            except EncryptionError as error:
+                self.log.info("Cannot decrypt %s in %s: %s", event_id, room_id, error)
+                return None
+        source = event.source
+        return {"sender": event.sender, "content": source.get("content") or {}}
 
     async def send_message(
         self, room_id: str, content: dict[str, Any], *, key: str, event_type: str = "m.room.message"

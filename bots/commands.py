@@ -10,6 +10,7 @@ import difflib
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .i18n import Language, translate
 
@@ -38,6 +39,9 @@ class CommandContext:
         mentions: The users the message mentions, in order: its pills (``matrix.to`` links in the
             HTML body) or else its ``m.mentions.user_ids``; never the bot itself.
         names: The display names of the room's members, by user ID (only those that have one).
+        reply_to: The event the message replies to (``m.in_reply_to``), if it is a reply.
+        read_event: Reads an event of the room by its ID, decrypted: ``{"sender", "content"}``,
+            or None when it cannot be read (e.g. ``reply_to``'s, for ``!plus-tard``).
     """
 
     sender: str
@@ -47,6 +51,10 @@ class CommandContext:
     language: Language
     mentions: tuple[str, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    reply_to: str | None = None
+    read_event: Callable[[str], Awaitable[dict[str, Any] | None]] | None = field(
+        default=None, compare=False
+    )
 
 
 Handler = Callable[[CommandContext], Awaitable[Reply]]
@@ -74,6 +82,19 @@ def normalise_name(name: str) -> str:
     """Case- and accent-insensitive command names: ``!Créer`` finds ``!creer``."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def strip_reply_fallback(body: str) -> str:
+    """The body of a reply without the quote of the replied-to message that some clients put
+    first ("> <@bot:hs> …" lines, then a blank line); see
+    https://spec.matrix.org/v1.13/client-server-api/#fallbacks-for-rich-replies."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("> "):
+        return body
+    for index, line in enumerate(lines):
+        if not line.startswith(">"):
+            return "\n".join(lines[index + 1 :] if line == "" else lines[index:])
+    return body
 
 
 def parse_command(body: str) -> ParsedCommand | None:

@@ -12,7 +12,17 @@ from zoneinfo import ZoneInfo
 
 from bridge.domain.roles import Role
 
-from .wording import discovery, events, general, joining, supporters, teams, verification, when
+from .wording import (
+    discovery,
+    events,
+    general,
+    joining,
+    reminders,
+    supporters,
+    teams,
+    verification,
+    when,
+)
 
 Language = str  # "fr" | "en"
 DEFAULT_LANGUAGE: Language = "fr"
@@ -38,6 +48,7 @@ MESSAGES: dict[str, dict[Language, str]] = merge_wording(
     joining.MESSAGES,
     supporters.MESSAGES,
     discovery.MESSAGES,
+    reminders.MESSAGES,
 )
 
 #: How each role is written, singular and plural.

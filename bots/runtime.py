@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 import aiohttp
 from mautrix.util.async_db import Database
@@ -29,6 +30,7 @@ from .discovery_services import DiscoveryServices, DiscoverySettings
 from .homeserver_api import HomeserverAPI
 from .joining import JoiningFlow
 from .membership import CampaignMembership
+from .reminders_services import DeliverySettings, ReminderServices
 from .services import BotServices
 from .session import BotFolder
 
@@ -53,6 +55,7 @@ def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> lis
                 language=config.locale.language,
                 greeting=blueprint.greeting,
                 direct_only=blueprint.direct_only,
+                quiet_in_groups=blueprint.quiet_in_groups,
                 reactions=blueprint.reactions(services) if blueprint.reactions else None,
                 background=blueprint.background(services),
                 conversation=blueprint.conversation(services) if blueprint.conversation else None,
@@ -81,6 +84,7 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
                 calendar_base_url=public_base_url(config.appservice),
                 joining=build_joining(config, db, api),
                 discovery=build_discovery(config, db, geocoder),
+                reminders=build_reminders(config, db),
             )
             await _run(build_bots(config, api, services), stop)
     finally:
@@ -100,6 +104,20 @@ def build_discovery(config: Config, db: Database, geocoder: Geocoder) -> Discove
             max_alerts_per_day=config.discovery.max_alerts_per_day,
         ),
         welcome_bot=config.bot_user_id("welcome") if welcome and welcome.enabled else None,
+    )
+
+
+def build_reminders(config: Config, db: Database) -> ReminderServices:
+    """The reminders bot's services, with the configured lateness, offsets and batch."""
+    section = config.reminders
+    return ReminderServices.on_database(
+        db,
+        zone=config.locale.zone,
+        settings=DeliverySettings(
+            late_after=timedelta(minutes=section.late_after_minutes),
+            default_offsets=section.default_offsets,
+            batch=section.batch,
+        ),
     )
 
 

@@ -13,10 +13,12 @@ from mautrix.util.async_db import Database
 from bridge.db.announcements import AnnouncementQueue
 from bridge.db.events import EventRepository
 from bridge.db.teams import TeamRepository
+from bridge.domain.event_reminders import EventReminders
 from bridge.domain.events import EventService
 from bridge.domain.teams import TeamService
 
 from .discovery_services import DiscoveryServices
+from .reminders_services import ReminderServices
 
 if TYPE_CHECKING:
     from .joining import JoiningFlow
@@ -44,6 +46,8 @@ class BotServices:
         clock: the current instant, aware (tests pass a fixed one).
         joining: the joining conversation of the welcome bot (None: joining is not offered).
         discovery: events and teams near a place, home places, alerts (the agenda bot's).
+        reminders: personal reminders, preferences, the delivery of reminders (the reminders
+            bot's).
     """
 
     teams: TeamService
@@ -57,6 +61,7 @@ class BotServices:
     clock: Callable[[], datetime] = utc_now
     joining: JoiningFlow | None = None
     discovery: DiscoveryServices | None = None
+    reminders: ReminderServices | None = None
 
     def now(self) -> datetime:
         """The current instant, aware, in the configured time zone."""
@@ -75,13 +80,17 @@ class BotServices:
         clock: Callable[[], datetime] = utc_now,
         joining: JoiningFlow | None = None,
         discovery: DiscoveryServices | None = None,
+        reminders: ReminderServices | None = None,
     ) -> BotServices:
         """The services over the appservice's database ``db`` (``discovery`` with the gazetteer
-        only and the default settings unless given)."""
+        only and the default settings unless given; ``reminders`` with the default settings)."""
         teams = TeamRepository(db)
+        reminders = reminders or ReminderServices.on_database(db, zone=zone)
+        # RSVPs schedule the event reminders at the campaign's default offsets.
+        schedule = EventReminders(reminders.preferences.default_offsets)
         return cls(
             teams=TeamService(teams),
-            events=EventService(EventRepository(db), teams),
+            events=EventService(EventRepository(db), teams, schedule),
             announcements=AnnouncementQueue(db),
             language=language,
             domain=domain,
@@ -91,4 +100,5 @@ class BotServices:
             clock=clock,
             joining=joining,
             discovery=discovery or DiscoveryServices.on_database(db),
+            reminders=reminders,
         )

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from mautrix.types import UserID
 
+from bridge.domain.reminder_preferences import PreferenceError, parse_offsets
 from ralliement.config_checks import (
     LANGUAGES,
     LOG_LEVELS,
@@ -54,7 +55,7 @@ from ralliement.config_checks import (
 )
 
 #: The bots Ralliement runs; each has a section ``bots.<name>``. Add new bots here.
-BOT_NAMES: tuple[str, ...] = ("welcome", "agenda")
+BOT_NAMES: tuple[str, ...] = ("welcome", "agenda", "reminders")
 
 _SPEC = "ralliement.setting"
 _SECTIONS = "ralliement.named_sections"
@@ -428,6 +429,32 @@ class DiscoveryConfig:
     )
 
 
+def _check_offsets(value: str) -> str | None:
+    try:
+        parse_offsets(value)
+    except PreferenceError:
+        return f"is not a list of lengths before an event (got {show_value(value)})"
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemindersConfig:
+    """Section ``reminders``: how the reminders bot delivers reminders."""
+
+    late_after_minutes: int = setting(
+        "a number of minutes from 1 to 1440, e.g. 15", default=15, check=check_between(1, 1440)
+    )
+    default_offsets: str = setting(
+        'lengths before an event, longest first, from 5 minutes to 14 days, e.g. "24h,1h", '
+        'or "off"',
+        default="24h,1h",
+        check=_check_offsets,
+    )
+    batch: int = setting(
+        "a number of reminders from 1 to 1000, e.g. 50", default=50, check=check_between(1, 1000)
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class LocaleConfig:
     """Section ``locale``: language and time zone of the bots' messages."""
@@ -479,6 +506,7 @@ class Config:
     locale: LocaleConfig
     logging: LoggingConfig
     discovery: DiscoveryConfig
+    reminders: RemindersConfig
 
     def bot_user_id(self, name: str) -> UserID:
         """The Matrix user ID of a bot.

@@ -48,6 +48,10 @@ TEXT_TOO_LONG = "reminder.text_too_long"  # max
 TOO_MANY = "reminder.too_many"  # max
 NOT_FOUND = "reminder.not_found"  # id
 SNOOZE_UNKNOWN = "reminder.snooze.unknown"  # text
+SNOOZE_MISSING = "reminder.snooze.missing"
+SNOOZE_NOT_YOURS = "reminder.snooze.not_yours"
+#: The team room's reminder of an event: anyone in the room may snooze it for themselves.
+SHARED_KINDS = frozenset({"event_room"})
 
 #: The time of a reminder given a day without a time ("demain").
 DEFAULT_TIME = time(9, 0)
@@ -126,11 +130,12 @@ def read_snooze(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     moment ("demain 9h", "ce soir"; a day alone at :data:`DEFAULT_TIME`).
 
     Raises:
-        ReminderError: ``reminder.snooze.unknown`` (nothing understood), ``reminder.past``.
+        ReminderError: ``reminder.snooze.missing`` (nothing written), ``reminder.snooze.unknown``
+            (nothing understood), ``reminder.past``.
         WhenError: a moment the parser refuses.
     """
     if not text.strip():
-        raise ReminderError(SNOOZE_UNKNOWN, text="")
+        raise ReminderError(SNOOZE_MISSING)
     try:
         return (now.astimezone(UTC) + parse_duration(text)).astimezone(zone)
     except WhenError:
@@ -236,20 +241,26 @@ class PersonalReminders:
         text: str | None = None,
     ) -> Reminder:
         """Remind again, at ``duration`` from now ("1h", or a moment: "demain 9h"), what the
-        reminder ``reminder_id`` said: a new one-off reminder.
+        reminder ``reminder_id`` said: a new one-off personal reminder. Anyone may snooze the
+        team room's reminder of an event (for themselves); other reminders only their person.
 
         Args:
             room_id: where to deliver it (by default where the first one was).
             text: what to remind, when the first reminder has no text of its own (an event's).
 
         Raises:
-            ReminderError: ``reminder.not_found`` (not the person's), ``reminder.snooze.unknown``,
-                ``reminder.past``, ``reminder.too_many``.
+            ReminderError: ``reminder.not_found``, ``reminder.snooze.not_yours``, the refusals
+                of :func:`read_snooze`, ``reminder.too_many``.
         """
-        original = await self.get(user_id, reminder_id)
+        original = await self.reminders.get(reminder_id)  # as the delivered message names it
+        if original is None:
+            raise ReminderError(NOT_FOUND, id=reminder_id)
+        if original.user_id != user_id and original.kind not in SHARED_KINDS:
+            raise ReminderError(SNOOZE_NOT_YOURS)
         zone = await self.preferences.zone_of(user_id)
         due = read_snooze(duration, now, zone)
         room = room_id or original.room_id
-        if room is None:
+        what = (text or original.text).strip()[:MAX_TEXT]
+        if room is None or not what:
             raise ReminderError(NOT_FOUND, id=reminder_id)
-        return await self._add(user_id, room, (text or original.text)[:MAX_TEXT], due, None, now)
+        return await self._add(user_id, room, what, due, None, now)

@@ -100,6 +100,11 @@ def app_config_dict(state: StackState) -> dict[str, Any]:
                 "localpart": "ralliement_agenda",
                 "displayname": "Ralliement – Agenda",
             },
+            "reminders": {
+                "enabled": True,
+                "localpart": "ralliement_rappels",
+                "displayname": "Ralliement – Rappels",
+            },
         },
         "campaign": {"name": "Ralliement (dev)", "allow_knock": False},
         # The provisioning API's bearer token; kept in stack.json and config.yaml (mode 0600).

@@ -60,6 +60,7 @@ async def test_up_runs_everything_then_reuses_the_same_folder(tmp_path: Path) ->
         "bots": {
             "welcome": "@ralliement_bienvenue:localhost",
             "agenda": "@ralliement_agenda:localhost",
+            "reminders": "@ralliement_rappels:localhost",
         },
     }
     code, _, err = await run(

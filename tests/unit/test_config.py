@@ -39,6 +39,7 @@ VALID: dict[str, Any] = {
         "pickle_key": "${RALLIEMENT_PICKLE_KEY}",
         "welcome": {"localpart": "ralliement_bienvenue"},
         "agenda": {"localpart": "ralliement_agenda"},
+        "reminders": {"localpart": "ralliement_rappels"},
     },
 }
 

@@ -28,6 +28,7 @@ bots:
   pickle_key: a-long-enough-pickle-key
   welcome: {localpart: ralliement_bienvenue}
   agenda: {localpart: ralliement_agenda}
+  reminders: {localpart: ralliement_rappels}
 """
 
 
