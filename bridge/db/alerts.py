@@ -76,6 +76,11 @@ class Cursor:
 
 
 _DELIVERY_COLUMNS = "event_id, user_id, day, status, created_at, sent_at"
+#: Moves a cursor forward only.
+_ADVANCE = (
+    "UPDATE alert_cursor SET created_at = $2, event_id = $3"
+    " WHERE name = $1 AND (created_at < $2 OR (created_at = $2 AND event_id < $3))"
+)
 
 
 class AlertRepository:
@@ -232,7 +237,7 @@ class AlertRepository:
                 if inserted is not None:
                     recorded.append(Delivery(event.id, user_id, day, status, created))
             await conn.execute(
-                "UPDATE alert_cursor SET created_at = $2, event_id = $3 WHERE name = $1",
+                _ADVANCE,
                 name,
                 event.created_at,
                 event.id,
@@ -240,7 +245,11 @@ class AlertRepository:
         return recorded
 
     async def move_cursor(self, name: str, cursor: Cursor) -> None:
-        """Move past events that concern nobody."""
+        """Move past events that concern nobody (never back: a slower matcher leaves it)."""
+        await self.db.execute(_ADVANCE, name, cursor.created_at, cursor.event_id)
+
+    async def reset_cursor(self, name: str, cursor: Cursor) -> None:
+        """Put the cursor at ``cursor``, even back (an operator's repair; and the tests')."""
         await self.db.execute(
             "UPDATE alert_cursor SET created_at = $2, event_id = $3 WHERE name = $1",
             name,

@@ -235,8 +235,12 @@ async def test_no_duplicate_delivery(world: World) -> None:
     [delivery] = await matcher.step(now=later())
     await world.alerts.mark_sent(delivery)
 
-    # A matcher that went through the event before a crash, without moving its cursor.
+    # A slower matcher does not move the cursor back...
     await world.alerts.move_cursor("alerts", start)
+    assert await world.alerts.cursor("alerts") == Cursor(event.created_at, event.id)
+    # ...and one that went through the event before a crash, without moving its cursor, records
+    # nothing new.
+    await world.alerts.reset_cursor("alerts", start)
     assert await matcher.step(now=later()) == []
     # Recording it again directly changes nothing either.
     assert await world.alerts.record("alerts", event, ["@near:localhost"], day="x", per_day=5) == []
