@@ -17,6 +17,7 @@ usage and an example.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Literal
 
 from bridge.db.clock import now_ms
@@ -111,11 +112,8 @@ class DiscoveryCommands:
             label = translate("search.home", language, place=home_label(supporter, language))
             return SearchPoint(supporter.home_latitude, supporter.home_longitude, label)
         found = await self.discovery.places.find(text)
-        if found.precision == "location":
-            return SearchPoint(
-                found.latitude, found.longitude, translate("search.here", language), None, None,
-                "location",
-            )  # fmt: skip
+        if found.precision == "location":  # a shared location: "your location"
+            return replace(found, label=translate("search.here", language))
         return found
 
     async def search(self, context: CommandContext, kind: Kind) -> Reply:
@@ -148,67 +146,64 @@ class DiscoveryCommands:
 
     async def page(self, context: CommandContext, page: SearchPage) -> Reply:
         """The page of ``page`` starting at its offset; the offset of the next one is stored."""
-        language, offset = context.language, page.next_offset
-        search = self.discovery.search
         if page.kind == "teams":
-            teams = await search.teams_near(
-                page.latitude, page.longitude, page.radius_km, limit=PAGE + 1, offset=offset
-            )
-            shown_teams = list(teams[:PAGE])
-            consumed, more = len(shown_teams), len(teams) > PAGE
-        else:
-            found = await search.events_near(
-                page.latitude,
-                page.longitude,
-                page.radius_km,
-                user_id=context.sender,
-                now=self.services.now(),
-                limit=PAGE + 1,
-                offset=offset,
-            )
-            room_team = await self.services.teams.repository.get_by_room(context.room_id)
-            window = list(found[:PAGE])
-            consumed, more = len(window), len(found) > PAGE
-            shown_events = [
-                item
-                for item in window
-                if room_team is None
-                or item.event.visibility is Visibility.PUBLIC
-                or item.event.team_id == room_team.id
-            ]
-        if offset > 0 and consumed == 0:
-            return Reply(translate("search.no_more", language))
-        stored = SearchPage(
-            page.user_id,
-            page.room_id,
-            page.kind,
+            return await self._teams_page(context, page)
+        return await self._events_page(context, page)
+
+    async def _turned(self, page: SearchPage, consumed: int) -> bool:
+        """Store where the next page starts; False when this one is past the last result."""
+        if page.next_offset > 0 and consumed == 0:
+            return False
+        await self.discovery.pages.save(replace(page, next_offset=page.next_offset + consumed))
+        return True
+
+    async def _events_page(self, context: CommandContext, page: SearchPage) -> Reply:
+        found = await self.discovery.search.events_near(
             page.latitude,
             page.longitude,
             page.radius_km,
-            page.label,
-            offset + consumed,
-            page.created_at,
+            user_id=context.sender,
+            now=self.services.now(),
+            limit=PAGE + 1,
+            offset=page.next_offset,
         )
-        await self.discovery.pages.save(stored)
-        if page.kind == "teams":
-            return teams_page(
-                shown_teams,
-                place=page.label,
-                radius_km=page.radius_km,
-                first=offset + 1,
-                more=more,
-                language=language,
-            )
+        window = found[:PAGE]
+        if not await self._turned(page, len(window)):
+            return Reply(translate("search.no_more", context.language))
+        room_team = await self.services.teams.repository.get_by_room(context.room_id)
+        shown = [
+            item
+            for item in window
+            if room_team is None
+            or item.event.visibility is Visibility.PUBLIC
+            or item.event.team_id == room_team.id
+        ]
         return events_page(
-            shown_events,
+            shown,
             place=page.label,
             radius_km=page.radius_km,
-            first=offset + 1,
-            more=more,
+            first=page.next_offset + 1,
+            more=len(found) > PAGE,
             team_room=room_team is not None,
             zone=self.services.zone,
-            language=language,
+            language=context.language,
             now=self.services.now(),
+        )
+
+    async def _teams_page(self, context: CommandContext, page: SearchPage) -> Reply:
+        found = await self.discovery.search.teams_near(
+            page.latitude, page.longitude, page.radius_km, limit=PAGE + 1, offset=page.next_offset
+        )
+        window = found[:PAGE]
+        if not await self._turned(page, len(window)):
+            return Reply(translate("search.no_more", context.language))
+        return teams_page(
+            window,
+            place=page.label,
+            radius_km=page.radius_km,
+            first=page.next_offset + 1,
+            more=len(found) > PAGE,
+            language=context.language,
         )
 
     # --- Home and alerts ------------------------------------------------------------------------
