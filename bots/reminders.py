@@ -224,7 +224,10 @@ def add_reminder_commands(
                                    offsets=shown_offsets, zone=zone))  # fmt: skip
         offsets = await preferences.set_offsets(context.sender, value)
         # The reminders of the events the person goes to follow the new offsets.
-        await services.events.reminders.offsets_changed(services.events.events, context.sender)
+        moment = int(services.now().timestamp() * 1000)
+        await services.events.reminders.offsets_changed(
+            services.events.events, context.sender, now=moment
+        )
         if not offsets:
             return Reply(translate("reminder.preferences.off", language))
         words = offsets_words(offsets, language)

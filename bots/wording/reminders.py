@@ -113,6 +113,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Il manque l'identifiant du rappel à annuler.",
         "en": "The id of the reminder to cancel is missing.",
     },
+    "reminder.snooze.missing": {
+        "fr": "Il manque dans combien de temps vous le rappeler.",
+        "en": "How long from now to remind you is missing.",
+    },
     "reminder.snooze.unknown": {
         "fr": "Je ne comprends pas « {text} » comme durée ou comme moment.",
         "en": "I don't understand “{text}” as a length or a time.",

@@ -55,7 +55,9 @@ SHARED_KINDS = frozenset({"event_room"})
 
 #: The time of a reminder given a day without a time ("demain").
 DEFAULT_TIME = time(9, 0)
+#: The longest "!rappel" text, date included.
 MAX_TEXT = 500
+_QUOTE = 80
 #: Reminders still to come one person may have (personal ones).
 MAX_SCHEDULED = 100
 ID_ATTEMPTS = 5
@@ -107,9 +109,13 @@ def read_reminder(text: str, now: datetime, zone: ZoneInfo) -> ReminderRequest:
             ``reminder.text_too_long``.
         WhenError: a date the parser refuses ("25h", "31/02", "demain samedi"...).
     """
+    if len(text.strip()) > MAX_TEXT:
+        raise ReminderError(TEXT_TOO_LONG, max=MAX_TEXT)
     when = find_when(text, now, zone)
     if when is None:
-        raise ReminderError(WHEN_MISSING, text=text.strip())
+        typed = " ".join(text.split())
+        quoted = typed if len(typed) <= _QUOTE else typed[: _QUOTE - 1] + "…"
+        raise ReminderError(WHEN_MISSING, text=quoted)
     start, recurrence = when.start, when.recurrence
     if when.all_day:
         start = localize(datetime.combine(start.date(), DEFAULT_TIME), zone)

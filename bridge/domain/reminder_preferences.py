@@ -121,7 +121,7 @@ def read_timezone(text: str) -> str:
     names = _zones_by_folded_name()
     if wanted in names:
         return names[wanted]
-    close = difflib.get_close_matches(wanted, list(names), n=_SUGGESTIONS, cutoff=0.6)
+    close = difflib.get_close_matches(wanted, sorted(names), n=_SUGGESTIONS, cutoff=0.6)
     raise PreferenceError(
         TIMEZONE_INVALID, text=text.strip(), suggestions=[names[c] for c in close]
     )
