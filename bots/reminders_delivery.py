@@ -148,14 +148,15 @@ class ReminderSender:
             if target is None:
                 return  # undeliverable, said in the log: marked as handled
             room_id, content = target
-            await bot.send_message(room_id, content, key=reminder.transaction_key)
+            event_id = await bot.send_message(room_id, content, key=reminder.transaction_key)
         except NotYet:
             raise
         except Exception:
             self._failures += 1
             raise
-        log.info("Reminder %s (%s) sent to %s in %s%s", reminder.transaction_key, reminder.kind,
-                 reminder.user_id, room_id, " late" if late else "")  # fmt: skip
+        log.info("Reminder %s (%s) sent to %s in %s as %s%s", reminder.transaction_key,
+                 reminder.kind, reminder.user_id, room_id, event_id,
+                 " (late)" if late else "")  # fmt: skip
 
     async def message(
         self, bot: BotClient, reminder: Reminder, late: bool
