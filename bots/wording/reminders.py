@@ -16,10 +16,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "can do.",
     },
     "help.rappel": {
-        "fr": "vous rappelle quelque chose ici au moment dit : !rappel <quand> <quoi> ; "
-        "« !rappel annuler <id> » l'annule",
-        "en": "reminds you of something here at the time you say: !remind <when> <what>; "
-        "“!remind cancel <id>” cancels it",
+        "fr": "vous rappelle quelque chose ici, au moment dit (« !rappel demain 9h appeler "
+        "Marie ») ; « !rappel annuler <id> » l'annule",
+        "en": "reminds you of something here, at the time you say (“!remind tomorrow 9am call "
+        "Marie”); “!remind cancel <id>” cancels it",
     },
     "help.rappels": {
         "fr": "vos rappels à venir, avec leurs identifiants",
