@@ -9,7 +9,7 @@ from bridge.domain.person_data import ErasureReport
 from bridge.domain.roles import Role
 
 from .commands import Reply
-from .i18n import Language, format_time_range, role_name, translate
+from .i18n import Language, format_time_range, role_name, translate, translate_count
 
 
 def profile_reply(profile: dict[str, Any], language: Language) -> Reply:
@@ -39,7 +39,17 @@ def profile_reply(profile: dict[str, Any], language: Language) -> Reply:
 
 
 def erasure_reply(report: ErasureReport, language: Language) -> Reply:
-    """``!oublie-moi`` confirmed: what was erased."""
+    """``!oublie-moi`` confirmed: each kind of data erased, and the rooms left."""
     if not report.anything:
-        return Reply(translate("forget.nothing", language))
-    return Reply(translate("forget.done", language, **report.summary()))
+        return Reply(translate("supporter.erased.nothing", language))
+    lines = [translate("forget.done", language)]
+    lines += [
+        "• " + translate_count(f"supporter.erased.{kind}", count, language)
+        for kind, count in report.erased().items()
+        if count
+    ]
+    if report.teams:
+        names = ", ".join(team.name for team in report.teams)
+        lines.append(translate("forget.left_rooms", language, teams=names))
+    lines.append(translate("forget.footer", language))
+    return Reply("\n".join(lines))

@@ -141,20 +141,17 @@ MESSAGES.update(
             "fr": "Rien d'autre n'est gardé. !oublie-moi efface tout.",
             "en": "Nothing else is kept. !forget-me erases it all.",
         },
-        "forget.nothing": {
-            "fr": "La campagne n'a aucune donnée sur vous : il n'y a rien à effacer.",
-            "en": "The campaign holds no data about you: there is nothing to erase.",
-        },
         "forget.done": {
-            "fr": "C'est effacé. Fiche de soutien (adresse, nom, lieu, langue) : {supporter} ; "
-            "équipes quittées : {team_memberships} {team_names} ; inscriptions à des "
-            "événements : {rsvps} ; codes en attente : {email_codes} ; envois de codes : "
-            "{email_sent} ; démarche en cours : {joining}. Vous avez quitté les salons "
-            "d'équipe. Revenez quand vous voulez avec !rejoindre.",
-            "en": "Erased. Supporter record (address, name, place, language): {supporter}; "
-            "teams left: {team_memberships} {team_names}; event RSVPs: {rsvps}; pending codes: "
-            "{email_codes}; codes sent: {email_sent}; conversation under way: {joining}. You "
-            "left the team rooms. Come back whenever you like with !join.",
+            "fr": "C'est effacé :",
+            "en": "Erased:",
+        },
+        "forget.left_rooms": {
+            "fr": "Vous avez quitté les salons de : {teams}.",
+            "en": "You left the rooms of: {teams}.",
+        },
+        "forget.footer": {
+            "fr": "Revenez quand vous voulez avec !rejoindre.",
+            "en": "Come back whenever you like with !join.",
         },
     }
 )

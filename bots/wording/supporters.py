@@ -92,6 +92,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "votre démarche d'inscription en cours",
         "en": "your joining conversation in progress",
     },
+    "supporter.erased.alert_subscription.one": {
+        "fr": "votre abonnement aux alertes près de chez vous",
+        "en": "your subscription to alerts near home",
+    },
+    "supporter.erased.alert_delivery.one": {
+        "fr": "la trace d'1 alerte",
+        "en": "the record of 1 alert",
+    },
+    "supporter.erased.alert_delivery.many": {
+        "fr": "la trace de {count} alertes",
+        "en": "the record of {count} alerts",
+    },
+    "supporter.erased.search_page.one": {
+        "fr": "votre dernière recherche",
+        "en": "your last search",
+    },
+    "supporter.erased.search_page.many": {
+        "fr": "vos {count} dernières recherches",
+        "en": "your {count} last searches",
+    },
+    "supporter.erased.direct_room.one": {
+        "fr": "le lien vers 1 conversation avec un bot",
+        "en": "the link to 1 conversation with a bot",
+    },
+    "supporter.erased.direct_room.many": {
+        "fr": "les liens vers {count} conversations avec les bots",
+        "en": "the links to {count} conversations with the bots",
+    },
+    "supporter.erased.reminder.one": {
+        "fr": "1 rappel",
+        "en": "1 reminder",
+    },
+    "supporter.erased.reminder.many": {
+        "fr": "{count} rappels",
+        "en": "{count} reminders",
+    },
+    "supporter.erased.reminder_settings.one": {
+        "fr": "vos réglages de rappels (fuseau, délais)",
+        "en": "your reminder settings (time zone, offsets)",
+    },
     "supporter.erased.nothing": {
         "fr": "La campagne n'avait aucune donnée sur vous.",
         "en": "The campaign held no data about you.",

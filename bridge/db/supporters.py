@@ -31,6 +31,18 @@ UNIQUE_VIOLATIONS: tuple[type[Exception], ...] = (
 )
 
 
+#: Tables keyed by a user whose rows an erasure deletes (besides those with their own rules),
+#: in the order of :class:`~bridge.domain.person_data.ErasureReport`'s fields.
+PERSONAL_TABLES = (
+    "alert_subscription",
+    "alert_delivery",
+    "search_page",
+    "direct_room",
+    "reminder",
+    "reminder_settings",
+)
+
+
 class SupporterSource(StrEnum):
     """Where a supporter came from: an admin's import, the sign-up site through the API, or an
     open campaign's joining (``joining.open``)."""
@@ -219,6 +231,15 @@ class Erasure:
         )
         return row is not None
 
+    async def delete_where_user(self, table: str, user_id: str) -> int:
+        """Delete the rows of ``table`` (one of :data:`PERSONAL_TABLES`) about ``user_id``."""
+        if table not in PERSONAL_TABLES:
+            raise ValueError(f"not a table of personal data: {table}")
+        rows = await self.conn.fetch(
+            f"DELETE FROM {table} WHERE user_id = $1 RETURNING user_id", user_id
+        )
+        return len(rows)
+
     async def delete_rsvps(self, user_id: str) -> int:
         rows = await self.conn.fetch(
             "DELETE FROM rsvp WHERE user_id = $1 RETURNING event_id", user_id
@@ -248,6 +269,14 @@ class SupporterRepository:
             f"SELECT {SUPPORTER_COLUMNS} FROM supporter WHERE email = $1", email
         )
         return None if row is None else Supporter.from_row(row)
+
+    async def personal_rows(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every row about ``user_id`` in the :data:`PERSONAL_TABLES`, by table (for exports)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for table in PERSONAL_TABLES:
+            rows = await self.db.fetch(f"SELECT * FROM {table} WHERE user_id = $1", user_id)
+            found[table] = [dict(row) for row in rows]
+        return found
 
     async def get_by_user(self, user_id: str) -> Supporter | None:
         row = await self.db.fetchrow(

@@ -51,6 +51,16 @@ class ErasureReport:
     email_sent: int = 0
     #: Whether a joining conversation was under way.
     joining: bool = False
+    #: Subscription to alerts near home, and the alerts sent or held.
+    alert_subscription: int = 0
+    alert_delivery: int = 0
+    #: Searches kept for "!plus" (they hold the place searched).
+    search_page: int = 0
+    #: The bots' direct rooms with the person (the rooms themselves stay on the homeserver).
+    direct_room: int = 0
+    #: Personal and event reminders, and reminder settings.
+    reminder: int = 0
+    reminder_settings: int = 0
     teams: tuple[TeamExit, ...] = field(default=())
 
     def erased(self) -> dict[str, int]:
@@ -60,11 +70,6 @@ class ErasureReport:
             for item in fields(self)
             if item.name not in ("user_id", "teams")
         }
-
-    def summary(self) -> dict[str, Any]:
-        """The report as the parameters of a sentence: each count of :meth:`erased` under its
-        name, and ``team_names``, the teams left, comma-separated."""
-        return {**self.erased(), "team_names": ", ".join(team.name for team in self.teams)}
 
     @property
     def anything(self) -> bool:

@@ -23,6 +23,7 @@ from mautrix.util.async_db import Database
 from bridge.db.clock import now_ms
 from bridge.db.events import EventRepository
 from bridge.db.supporters import (
+    PERSONAL_TABLES,
     UNIQUE_VIOLATIONS,
     Supporter,
     SupporterRepository,
@@ -307,6 +308,9 @@ class SupporterService:
             codes = await erasure.delete_codes(user_id, email)
             sent = await erasure.delete_sending_log(user_id, email)
             joining = await erasure.delete_joining(user_id)
+            others = {
+                table: await erasure.delete_where_user(table, user_id) for table in PERSONAL_TABLES
+            }
         return ErasureReport(
             user_id=user_id,
             supporter=supporter is not None,
@@ -316,6 +320,7 @@ class SupporterService:
             email_sent=sent,
             joining=joining,
             teams=tuple(exits),
+            **others,
         )
 
     async def export(self, email_or_user_id: str) -> dict[str, Any]:
@@ -346,8 +351,12 @@ class SupporterService:
         codes = await self.repository.codes(user_id, email)
         sent = await self.repository.sending_log(user_id, email)
         joining = await self.repository.joining(user_id) if user_id else None
-        if not (supporter or memberships or rsvps or codes or sent or joining):
+        others = await self.repository.personal_rows(user_id) if user_id else {}
+        if not (
+            supporter or memberships or rsvps or codes or sent or joining or any(others.values())
+        ):
             raise SupporterError(NOT_FOUND, who=who)
-        return export_view(
+        exported = export_view(
             user_id, supporter, memberships, rsvps, codes, sent, joining, exported_at=now_ms()
         )
+        return {**exported, **others}
