@@ -492,3 +492,11 @@ async def upgrade_v10(conn: Connection, scheme: Scheme) -> None:
 
 
 upgrade_table.register(upgrade_v10, description="Reminders and reminder settings")
+
+
+async def upgrade_v11(conn: Connection, scheme: Scheme) -> None:
+    # The alert matcher walks new events in creation order.
+    await conn.execute("CREATE INDEX event_created_idx ON event (created_at, id)")
+
+
+upgrade_table.register(upgrade_v11, description="Events in creation order (alert matcher)")
