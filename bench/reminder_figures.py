@@ -128,7 +128,8 @@ def table(results: Results) -> str:
     lines += [
         "",
         f"ours / bare throughput: {'–' if ratio is None else f'×{ratio:.2f}'} (goal ≥ {GOAL})",
-        f"reminders marked sent − due (database): {_ms(results.marked)}; "
+        f"sent_at − due_at in the database (sent_at is the scheduler's round start): "
+        f"{_ms(results.marked)}; "
         f"marked late: {results.late_marked}; statuses: {results.statuses}",
         f"undecryptable at the receivers: {results.undecryptable}; bots log: "
         f"{results.not_sent_lines} 'not sent', {results.rate_limited_lines} rate-limited",

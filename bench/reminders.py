@@ -293,7 +293,7 @@ async def run(n: int, receivers: int, timeout: float, keep: bool) -> Results:
             progress(f"bare: {results.bare.seconds:.1f} s; ours: {n} reminders due at once")
             results.ours = await bench.ours(n, timeout, results)
             results.undecryptable = len(bench.arrivals.undecryptable)
-            results.not_sent_lines = count_in_log(bench.bots_log, ("not sent",))
+            results.not_sent_lines = count_in_log(bench.bots_log, ("not sent (",))
             results.rate_limited_lines = count_in_log(bench.bots_log, ("M_LIMIT_EXCEEDED", " 429"))
             for series in (results.bare, results.ours):
                 if series.delivered < n:
