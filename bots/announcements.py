@@ -55,6 +55,12 @@ def announcement_content(event: Event, language: Language) -> dict[str, Any]:
         lines.append(event.description)
     if not cancelled:
         lines.append(translate("announce.rsvp", language, id=event.id))
+    return event_message(lines, event)
+
+
+def event_message(lines: list[str], event: Event) -> dict[str, Any]:
+    """A message about ``event``: its lines (the first in bold), the event's reference, and its
+    place as a location (``geo_uri`` and MSC3488) when it has coordinates."""
     html_lines = [escape(line) for line in lines]
     html_lines[0] = f"<strong>{html_lines[0]}</strong>"
     content: dict[str, Any] = {

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bridge.db.events import Event, EventKind, Visibility
 from bridge.db.teams import Team
 
+from .announcements import event_message
 from .commands import Reply
 from .event_views import when_text
 from .i18n import Language, event_kind_name, translate, translate_count
@@ -189,17 +190,4 @@ def alert_content(
         lines.append(translate("announce.where", language, place=event.place))
     lines.append(translate("alert.message.team", language, team=team.name))
     lines.append(translate("alert.message.rsvp", language, id=event.id))
-    html = [escape(line) for line in lines]
-    html[0] = f"<strong>{html[0]}</strong>"
-    content: dict[str, Any] = {
-        "msgtype": "m.text",
-        "body": "\n".join(lines),
-        "format": "org.matrix.custom.html",
-        "formatted_body": "<br>".join(html),
-        "org.ralliement.event": {"uid": event.id, "sequence": event.sequence},
-    }
-    if event.latitude is not None and event.longitude is not None:
-        uri = f"geo:{event.latitude:.6f},{event.longitude:.6f}"
-        content["geo_uri"] = uri
-        content["org.matrix.msc3488.location"] = {"uri": uri, "description": event.place}
-    return content
+    return event_message(lines, event)
