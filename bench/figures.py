@@ -20,11 +20,12 @@ def nearest_rank(ordered: Sequence[float], percent: float) -> float:
 
 @dataclass(frozen=True)
 class Summary:
-    """Milliseconds."""
+    """Milliseconds, nearest-rank percentiles."""
 
     n: int
     p50: float
     p95: float
+    p99: float
     max: float
     mean: float
 
@@ -37,6 +38,7 @@ class Summary:
             n=len(ordered),
             p50=nearest_rank(ordered, 50),
             p95=nearest_rank(ordered, 95),
+            p99=nearest_rank(ordered, 99),
             max=ordered[-1],
             mean=statistics.fmean(ordered),
         )
@@ -44,10 +46,7 @@ class Summary:
     def as_dict(self) -> dict[str, float | int]:
         return {
             "n": self.n,
-            "p50": round(self.p50, 2),
-            "p95": round(self.p95, 2),
-            "max": round(self.max, 2),
-            "mean": round(self.mean, 2),
+            **{key: round(getattr(self, key), 3) for key in ("p50", "p95", "p99", "max", "mean")},
         }
 
 

@@ -4,47 +4,14 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .figures import nearest_rank
+from .figures import Summary
 
 #: p95 goals at the default sizes, in ms (issue 6).
 GOAL_P95_MS = {"postgres": 5.0, "sqlite": 30.0}
 GOAL_EVENTS = {"postgres": 1_000_000, "sqlite": 100_000}
-
-
-@dataclass(frozen=True)
-class Latency:
-    """Milliseconds, nearest-rank percentiles."""
-
-    n: int
-    p50: float
-    p95: float
-    p99: float
-    max: float
-    mean: float
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Latency | None:
-        if not values:
-            return None
-        ordered = sorted(values)
-        return cls(
-            n=len(ordered),
-            p50=nearest_rank(ordered, 50),
-            p95=nearest_rank(ordered, 95),
-            p99=nearest_rank(ordered, 99),
-            max=ordered[-1],
-            mean=statistics.fmean(ordered),
-        )
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "n": self.n,
-            **{key: round(getattr(self, key), 3) for key in ("p50", "p95", "p99", "max", "mean")},
-        }
 
 
 @dataclass
@@ -57,8 +24,8 @@ class Series:
     times_ms: list[float] = field(default_factory=list)
     found: list[int] = field(default_factory=list)
 
-    def latency(self) -> Latency | None:
-        return Latency.of(self.times_ms)
+    def latency(self) -> Summary | None:
+        return Summary.of(self.times_ms)
 
 
 @dataclass
