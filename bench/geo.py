@@ -53,7 +53,8 @@ from bridge.db.search import (
 from ralliement.geo import gazetteer
 
 from .geo_figures import Results, Series, json_line, table
-from .geo_seed import POSTGRES_URL, fresh_database, open_database, progress, seed
+from .geo_seed import POSTGRES_URL, fresh_database, open_database, seed
+from .harness import progress
 
 RADII = (10, 50, 100)
 LIMIT = 5

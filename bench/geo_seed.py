@@ -15,7 +15,6 @@ import math
 import os
 import random
 import secrets
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -31,6 +30,8 @@ from bridge.db import create_database
 from bridge.db.events import Event
 from ralliement.geo import Place, gazetteer
 
+from .harness import progress
+
 POSTGRES_URL = os.environ.get("RALLIEMENT_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
 EVENTS_PER_TEAM = 500
 DAY_MS = 86_400_000
@@ -45,10 +46,6 @@ BATCH = 50_000
 _EVENT_FIELDS = [field.name for field in fields(Event)]
 _TEAM_FIELDS = ["id", "name", "kind", "description", "commune", "postcode", "departement"]
 _TEAM_FIELDS += ["latitude", "longitude", "created_at"]
-
-
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,9 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import shutil
 import signal
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,8 +59,8 @@ from bridge.rooms import RoomProjection, open_room_projection
 from bridge.rooms.matrix import RoomState
 from ralliement.config import load_config
 from ralliement.devstack.accounts import register_user
-from ralliement.devstack.stack import DevStack, free_port
 
+from .harness import BenchRun, progress
 from .provision_figures import POLL_SECONDS, Block, Results, json_line, table
 
 log = logging.getLogger("bench.provision")
@@ -88,10 +86,6 @@ SETTLE_TIMEOUT = 180.0
 
 class BenchError(RuntimeError):
     """The benchmark cannot go on; the message says what failed."""
-
-
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 def block_sizes(n: int, blocks: int) -> list[int]:
@@ -285,56 +279,42 @@ def _difference(before: int | None, after: int | None) -> int | None:
 
 async def run(n: int, blocks: int, keep: bool) -> Results:
     """Start a stack in a fresh temp folder, measure, stop everything whatever happens."""
-    data_dir = Path(tempfile.mkdtemp(prefix="ralliement-bench-"))
-    clean = False  # Keep the folder (logs) when anything went wrong.
     results = Results(n)
-    try:
-        async with contextlib.AsyncExitStack() as resources:
-            stack = DevStack(data_dir / "stack", port=free_port())
-            resources.push_async_callback(stack.stop)
-            progress(f"starting Synapse, the appservice and the bots in {data_dir} ...")
-            info = await stack.start()
-            assert stack.synapse is not None
-            secret = stack.synapse.setup.secrets.registration_shared_secret
-            referent = await register_user(info.homeserver, secret, "bench_referent", PASSWORD)
-            config = load_config(stack.config_path)
-            projection = await resources.enter_async_context(open_room_projection(config))
-            bench = Provisioning(
-                projection,
-                TeamService(projection.teams),
-                referent.user_id,
-                config.bot_user_id("agenda"),
-                stack.synapse.setup.directory / "homeserver.db",
-            )
+    async with BenchRun(keep) as run:
+        stack, info, secret = await run.start_stack()
+        assert stack.synapse is not None
+        referent = await register_user(info.homeserver, secret, "bench_referent", PASSWORD)
+        config = load_config(stack.config_path)
+        projection = await run.resources.enter_async_context(open_room_projection(config))
+        bench = Provisioning(
+            projection,
+            TeamService(projection.teams),
+            referent.user_id,
+            config.bot_user_id("agenda"),
+            stack.synapse.setup.directory / "homeserver.db",
+        )
 
-            progress("warm-up: one team and one raw room (not counted)")
-            await bench.ours_block(1, Results(1), WARMUP_POSTCODE)
-            await bench.raw_block(1)
+        progress("warm-up: one team and one raw room (not counted)")
+        await bench.ours_block(1, Results(1), WARMUP_POSTCODE)
+        await bench.raw_block(1)
+        await bench.settle()
+        sizes = block_sizes(n, blocks)
+        rounds = [(series, size) for size in sizes for series in ("raw", "ours")]
+        for number, (series, size) in enumerate(rounds):
+            results.order.append((series, size))
+            if series == "raw":
+                block = await bench.raw_block(size)
+            else:
+                block = await bench.ours_block(size, results)
+            results.blocks.append(block)
+            progress(f"block {number + 1}/{len(rounds)}: {series} {size} in {block.seconds:.1f} s")
             await bench.settle()
-            sizes = block_sizes(n, blocks)
-            rounds = [(series, size) for size in sizes for series in ("raw", "ours")]
-            for number, (series, size) in enumerate(rounds):
-                results.order.append((series, size))
-                if series == "raw":
-                    block = await bench.raw_block(size)
-                else:
-                    block = await bench.ours_block(size, results)
-                results.blocks.append(block)
-                progress(
-                    f"block {number + 1}/{len(rounds)}: {series} {size} in {block.seconds:.1f} s"
-                )
-                await bench.settle()
-            bench.ours = bench.ours[1:]  # the warm-up team is not counted
-            await bench.verify(results)
-            for problem in results.problems:
-                progress(problem)
-            clean = not results.problems
-            return results
-    finally:
-        if clean and not keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            progress(f"data folder kept: {data_dir} (logs in {data_dir / 'stack' / 'logs'})")
+        bench.ours = bench.ours[1:]  # the warm-up team is not counted
+        await bench.verify(results)
+        for problem in results.problems:
+            progress(problem)
+        run.clean = not results.problems
+        return results
 
 
 # --- entry point -----------------------------------------------------------------------------

@@ -34,13 +34,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import math
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -58,10 +55,11 @@ from bridge.domain.events import EventPlace, EventService
 from bridge.domain.teams import TeamService
 from ralliement.config import load_config
 from ralliement.devstack.accounts import register_user
-from ralliement.devstack.stack import DevStack, StackState, app_config_dict, free_port
+from ralliement.devstack.stack import StackState, app_config_dict
 from tests.support.matrix_user import MatrixUser
 
 from .figures import Summary
+from .harness import BenchRun, progress
 from .reminder_clients import (
     Arrivals,
     close_user,
@@ -92,10 +90,6 @@ REMINDERS_BOT = {
 
 class BenchError(RuntimeError):
     """The benchmark cannot go on; the message says what failed."""
-
-
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 def stack_overrides(stack_dir: Path, port: int) -> dict[str, Any]:
@@ -230,83 +224,68 @@ class Bench:
 
 async def run(n: int, receivers: int, timeout: float, keep: bool) -> Results:
     """Start a stack in a fresh temp folder, measure, stop everything whatever happens."""
-    data_dir = Path(tempfile.mkdtemp(prefix="ralliement-bench-"))
-    clean = False  # Keep the folder (logs) when anything went wrong.
     results = Results(n, receivers)
-    try:
-        async with contextlib.AsyncExitStack() as resources:
-            port = free_port()
-            stack = DevStack(
-                data_dir / "stack",
-                port=port,
-                config_overrides=stack_overrides(data_dir / "stack", port),
+    async with BenchRun(keep) as run:
+        stack, info, secret = await run.start_stack(
+            "Synapse, the appservice and the reminders bot", stack_overrides
+        )
+        assert stack.synapse is not None
+        bot = info.bots.get("reminders")
+        if bot is None:
+            raise BenchError(f"the reminders bot is not running (bots: {info.bots})")
+
+        async def user(name: str) -> MatrixUser:
+            account = await register_user(info.homeserver, secret, name, PASSWORD)
+            one = MatrixUser(info.homeserver, account.user_id, run.data_dir / name)
+            run.resources.push_async_callback(close_user, one)
+            await one.login(PASSWORD)
+            return one
+
+        organiser = await register_user(info.homeserver, secret, "bench_organiser", PASSWORD)
+        sender = await user("bench_sender")
+        config = load_config(stack.config_path)
+        db = create_database(config.database.url, migrate=False)
+        await db.start()
+        run.resources.push_async_callback(db.stop)
+        bench = Bench(
+            db,
+            bot,
+            stack.synapse.setup.directory / "homeserver.db",
+            run.data_dir / "stack" / "logs" / "bots.log",
+        )
+        for number in range(receivers):
+            receiver = await user(f"bench_receiver{number + 1}")
+            bench.arrivals.watch(receiver)
+            bench.receivers.append(receiver)
+            await receiver.direct_chat(bot, timeout=SETUP_TIMEOUT)
+            bench.bare_rooms.append(await room_with(receiver, sender))
+        progress(f"making {n} reminders through events and RSVPs ...")
+        made = await bench.make_reminders(n, organiser.user_id)
+        progress(f"{made} made ({n} kept); waiting for the appservice to publish the events")
+        await bench.settle()
+
+        progress("warm-up (not counted)")
+        _, keys = await bench.due_now(warm_up=True)
+        if not await bench.arrivals.wait(bench.arrivals.ours, len(keys), SETUP_TIMEOUT):
+            raise BenchError(
+                f"warm-up: {len(bench.arrivals.ours)}/{len(keys)} reminders arrived within "
+                f"{SETUP_TIMEOUT:.0f} s (is the reminders bot sending?)"
             )
-            resources.push_async_callback(stack.stop)
-            progress(f"starting Synapse, the appservice and the reminders bot in {data_dir} ...")
-            info = await stack.start()
-            assert stack.synapse is not None
-            bot = info.bots.get("reminders")
-            if bot is None:
-                raise BenchError(f"the reminders bot is not running (bots: {info.bots})")
-            secret = stack.synapse.setup.secrets.registration_shared_secret
-
-            async def user(name: str) -> MatrixUser:
-                account = await register_user(info.homeserver, secret, name, PASSWORD)
-                one = MatrixUser(info.homeserver, account.user_id, data_dir / name)
-                resources.push_async_callback(close_user, one)
-                await one.login(PASSWORD)
-                return one
-
-            organiser = await register_user(info.homeserver, secret, "bench_organiser", PASSWORD)
-            sender = await user("bench_sender")
-            config = load_config(stack.config_path)
-            db = create_database(config.database.url, migrate=False)
-            await db.start()
-            resources.push_async_callback(db.stop)
-            bench = Bench(
-                db,
-                bot,
-                stack.synapse.setup.directory / "homeserver.db",
-                data_dir / "stack" / "logs" / "bots.log",
-            )
-            for number in range(receivers):
-                receiver = await user(f"bench_receiver{number + 1}")
-                bench.arrivals.watch(receiver)
-                bench.receivers.append(receiver)
-                await receiver.direct_chat(bot, timeout=SETUP_TIMEOUT)
-                bench.bare_rooms.append(await room_with(receiver, sender))
-            progress(f"making {n} reminders through events and RSVPs ...")
-            made = await bench.make_reminders(n, organiser.user_id)
-            progress(f"{made} made ({n} kept); waiting for the appservice to publish the events")
-            await bench.settle()
-
-            progress("warm-up (not counted)")
-            _, keys = await bench.due_now(warm_up=True)
-            if not await bench.arrivals.wait(bench.arrivals.ours, len(keys), SETUP_TIMEOUT):
-                raise BenchError(
-                    f"warm-up: {len(bench.arrivals.ours)}/{len(keys)} reminders arrived within "
-                    f"{SETUP_TIMEOUT:.0f} s (is the reminders bot sending?)"
-                )
-            bench.arrivals.ours.clear()
-            progress(f"bare: {n} encrypted messages in a loop")
-            results.bare = await bench.bare(sender, n, timeout)
-            progress(f"bare: {results.bare.seconds:.1f} s; ours: {n} reminders due at once")
-            results.ours = await bench.ours(n, timeout, results)
-            results.undecryptable = len(bench.arrivals.undecryptable)
-            results.not_sent_lines = count_in_log(bench.bots_log, ("not sent (",))
-            results.rate_limited_lines = count_in_log(bench.bots_log, ("M_LIMIT_EXCEEDED", " 429"))
-            for series in (results.bare, results.ours):
-                if series.delivered < n:
-                    results.problems.append(f"{series.label}: {series.delivered}/{n} delivered")
-                if series.duplicates:
-                    results.problems.append(f"{series.label}: {series.duplicates} duplicates")
-            clean = not results.problems
-            return results
-    finally:
-        if clean and not keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            progress(f"data folder kept: {data_dir} (logs in {data_dir / 'stack' / 'logs'})")
+        bench.arrivals.ours.clear()
+        progress(f"bare: {n} encrypted messages in a loop")
+        results.bare = await bench.bare(sender, n, timeout)
+        progress(f"bare: {results.bare.seconds:.1f} s; ours: {n} reminders due at once")
+        results.ours = await bench.ours(n, timeout, results)
+        results.undecryptable = len(bench.arrivals.undecryptable)
+        results.not_sent_lines = count_in_log(bench.bots_log, ("not sent (",))
+        results.rate_limited_lines = count_in_log(bench.bots_log, ("M_LIMIT_EXCEEDED", " 429"))
+        for series in (results.bare, results.ours):
+            if series.delivered < n:
+                results.problems.append(f"{series.label}: {series.delivered}/{n} delivered")
+            if series.duplicates:
+                results.problems.append(f"{series.label}: {series.duplicates} duplicates")
+        run.clean = not results.problems
+        return results
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

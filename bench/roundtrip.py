@@ -40,22 +40,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from ralliement.devstack.accounts import register_user
-from ralliement.devstack.stack import DevStack, free_port
 from tests.support.matrix_user import MatrixUser, Received
 
 from .echo_bot import EchoBot, EchoBotError
 from .figures import Sample, Series, json_line, table
+from .harness import BenchRun, progress
 
 log = logging.getLogger("bench.roundtrip")
 
@@ -172,61 +168,43 @@ async def _close_user(user: MatrixUser) -> None:
         await user.client.close()
 
 
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 async def run(n: int, warmup: int, limit: float, keep: bool) -> list[Series]:
     """Start a stack in a fresh temp folder, measure, stop everything whatever happens."""
-    data_dir = Path(tempfile.mkdtemp(prefix="ralliement-bench-"))
-    clean = False  # Keep the folder (logs) when anything went wrong.
-    try:
-        # Closed in reverse order, each even when an earlier one raises: clients, then the stack.
-        async with contextlib.AsyncExitStack() as resources:
-            stack = DevStack(data_dir / "stack", port=free_port())
-            resources.push_async_callback(stack.stop)
-            progress(f"starting Synapse, the appservice and the bots in {data_dir} ...")
-            info = await stack.start()
-            assert stack.synapse is not None
-            secret = stack.synapse.setup.secrets.registration_shared_secret
-            tester = await register_user(info.homeserver, secret, "bench_user", PASSWORD)
-            echo_account = await register_user(info.homeserver, secret, "bench_echo", PASSWORD)
+    async with BenchRun(keep) as run:
+        _, info, secret = await run.start_stack()
+        tester = await register_user(info.homeserver, secret, "bench_user", PASSWORD)
+        echo_account = await register_user(info.homeserver, secret, "bench_echo", PASSWORD)
 
-            user = MatrixUser(info.homeserver, tester.user_id, data_dir / "user")
-            resources.push_async_callback(_close_user, user)
-            await user.login(PASSWORD)
-            echo = EchoBot(info.homeserver, echo_account.user_id, data_dir / "echo")
-            resources.push_async_callback(echo.close)
-            await echo.start(PASSWORD)
+        user = MatrixUser(info.homeserver, tester.user_id, run.data_dir / "user")
+        run.resources.push_async_callback(_close_user, user)
+        await user.login(PASSWORD)
+        echo = EchoBot(info.homeserver, echo_account.user_id, run.data_dir / "echo")
+        run.resources.push_async_callback(echo.close)
+        await echo.start(PASSWORD)
 
-            welcome_bot = info.bots["welcome"]
-            series = [
-                Series(
-                    "welcome",
-                    "welcome bot !aide",
-                    welcome_bot,
-                    await open_chat(user, welcome_bot, greeted=True),
-                    "!aide",
-                ),
-                Series(
-                    "echo",
-                    "bare echo bot",
-                    echo.user_id,
-                    await open_chat(user, echo.user_id, greeted=False),
-                    "!aide",
-                ),
-            ]
-            progress(f"measuring: {warmup} warm-up + {n} rounds, welcome and echo interleaved")
-            await measure(user, series, n, warmup, limit, echo)
-            for error in echo.errors:
-                progress(f"echo bot error: {error}")
-            clean = not any(one.failures for one in series) and not echo.errors
-            return series
-    finally:
-        if clean and not keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            progress(f"data folder kept: {data_dir} (logs in {data_dir / 'stack' / 'logs'})")
+        welcome_bot = info.bots["welcome"]
+        series = [
+            Series(
+                "welcome",
+                "welcome bot !aide",
+                welcome_bot,
+                await open_chat(user, welcome_bot, greeted=True),
+                "!aide",
+            ),
+            Series(
+                "echo",
+                "bare echo bot",
+                echo.user_id,
+                await open_chat(user, echo.user_id, greeted=False),
+                "!aide",
+            ),
+        ]
+        progress(f"measuring: {warmup} warm-up + {n} rounds, welcome and echo interleaved")
+        await measure(user, series, n, warmup, limit, echo)
+        for error in echo.errors:
+            progress(f"echo bot error: {error}")
+        run.clean = not any(one.failures for one in series) and not echo.errors
+        return series
 
 
 # Entry point.
