@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import agenda, reminders, welcome
+from . import agenda, moderation, reminders, welcome
 from .alerts import AlertSender
 from .announcements import EventAnnouncer, ReactionRsvps
 from .client import BackgroundTask, ConversationHandler, ReactionHandler
@@ -71,5 +71,14 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
         greeting=reminders.greeting,
         quiet_in_groups=True,
         background=reminders.background_tasks,
+    ),
+    # The moderation bot answers moderators in the admin room (bans, lists, raids, purges) and
+    # supporters' !signaler in team rooms; it sends the admin room its alerts, and watches what
+    # is said and who joins (bots.moderation_protections).
+    "moderation": BotBlueprint(
+        registry=moderation.build_registry,
+        quiet_in_groups=True,
+        # reactions=moderation.quick_actions  (with bots.moderation_alerts)
+        background=moderation.background_tasks,
     ),
 }

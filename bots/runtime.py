@@ -30,6 +30,7 @@ from .discovery_services import DiscoveryServices, DiscoverySettings
 from .homeserver_api import HomeserverAPI
 from .joining import JoiningFlow
 from .membership import CampaignMembership
+from .moderation_services import ModerationServices
 from .reminders_services import DeliverySettings, ReminderServices
 from .services import BotServices
 from .session import BotFolder
@@ -85,6 +86,7 @@ async def run_bots(config: Config, stop: asyncio.Event) -> None:
                 joining=build_joining(config, db, api),
                 discovery=build_discovery(config, db, geocoder),
                 reminders=build_reminders(config, db),
+                moderation=build_moderation(config, db, api),
             )
             await _run(build_bots(config, api, services), stop)
     finally:
@@ -104,6 +106,21 @@ def build_discovery(config: Config, db: Database, geocoder: Geocoder) -> Discove
             max_alerts_per_day=config.discovery.max_alerts_per_day,
         ),
         welcome_bot=config.bot_user_id("welcome") if welcome and welcome.enabled else None,
+    )
+
+
+def build_moderation(config: Config, db: Database, api: HomeserverAPI) -> ModerationServices | None:
+    """The moderation bot's services; None when the moderation bot is off."""
+    bot = config.bots.bots.get("moderation")
+    if bot is None or not bot.enabled:
+        return None
+    bots = {config.bot_user_id(name) for name in config.bots.bots}
+    return ModerationServices.on_database(
+        db,
+        settings=config.moderation,
+        api=api,
+        bot_user_id=config.bot_user_id("moderation"),
+        our_users=frozenset({config.appservice_bot_user_id, *bots}),
     )
 
 

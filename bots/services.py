@@ -22,6 +22,7 @@ from .reminders_services import ReminderServices
 
 if TYPE_CHECKING:
     from .joining import JoiningFlow
+    from .moderation_services import ModerationServices
 
 
 def utc_now() -> datetime:
@@ -48,6 +49,8 @@ class BotServices:
         discovery: events and teams near a place, home places, alerts (the agenda bot's).
         reminders: personal reminders, preferences, the delivery of reminders (the reminders
             bot's).
+        moderation: policy lists, protections, alerts and reports (the moderation bot's; None:
+            the moderation bot is off).
     """
 
     teams: TeamService
@@ -62,6 +65,7 @@ class BotServices:
     joining: JoiningFlow | None = None
     discovery: DiscoveryServices | None = None
     reminders: ReminderServices | None = None
+    moderation: ModerationServices | None = None
 
     def now(self) -> datetime:
         """The current instant, aware, in the configured time zone."""
@@ -81,6 +85,7 @@ class BotServices:
         joining: JoiningFlow | None = None,
         discovery: DiscoveryServices | None = None,
         reminders: ReminderServices | None = None,
+        moderation: ModerationServices | None = None,
     ) -> BotServices:
         """The services over the appservice's database ``db`` (``discovery`` with the gazetteer
         only and the default settings unless given; ``reminders`` with the default settings)."""
@@ -101,4 +106,5 @@ class BotServices:
             joining=joining,
             discovery=discovery or DiscoveryServices.on_database(db),
             reminders=reminders,
+            moderation=moderation,
         )

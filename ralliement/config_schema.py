@@ -11,6 +11,7 @@ Rules that involve several keys are the :data:`CROSS_CHECKS`.
 from __future__ import annotations
 
 import enum
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 from mautrix.types import UserID
 
+from bridge.domain.moderation.policy import USER_ID
+from bridge.domain.moderation.protections import Protection
 from bridge.domain.reminder_preferences import PreferenceError, parse_offsets
 from ralliement.config_checks import (
     LANGUAGES,
@@ -55,7 +58,7 @@ from ralliement.config_checks import (
 )
 
 #: The bots Ralliement runs; each has a section ``bots.<name>``. Add new bots here.
-BOT_NAMES: tuple[str, ...] = ("welcome", "agenda", "reminders")
+BOT_NAMES: tuple[str, ...] = ("welcome", "agenda", "reminders", "moderation")
 
 _SPEC = "ralliement.setting"
 _SECTIONS = "ralliement.named_sections"
@@ -455,6 +458,99 @@ class RemindersConfig:
     )
 
 
+#: The protections of the moderation bot, each switchable globally and per room (``!protection``).
+PROTECTIONS: tuple[str, ...] = tuple(protection.value for protection in Protection)
+
+
+def _check_protections(value: dict[str, Any]) -> str | None:
+    if not isinstance(value, dict):
+        return "is not a mapping of protection names to true or false"
+    for name, enabled in value.items():
+        if name not in PROTECTIONS:
+            known = ", ".join(PROTECTIONS)
+            return f"names an unknown protection {show_value(name)} (known: {known})"
+        if not isinstance(enabled, bool):
+            return f"gives {name} the value {show_value(enabled)} instead of true or false"
+    return None
+
+
+def _all_protections(value: dict[str, bool], _base: Path) -> dict[str, bool]:
+    return {name: bool(value.get(name, True)) for name in PROTECTIONS}
+
+
+def _check_user_ids(value: list[Any]) -> str | None:
+    if not isinstance(value, list):
+        return "is not a list of Matrix user IDs"
+    for user_id in value:
+        if not isinstance(user_id, str) or not USER_ID.fullmatch(user_id):
+            return f"holds {show_value(user_id)}, not a Matrix user ID like @alice:example.org"
+    return None
+
+
+def _check_patterns(value: list[Any]) -> str | None:
+    if not isinstance(value, list):
+        return "is not a list of words or re: patterns"
+    for pattern in value:
+        if not isinstance(pattern, str) or not pattern.strip():
+            return f"holds {show_value(pattern)}, which is not a word or a re: pattern"
+        if pattern.startswith("re:"):
+            try:
+                re.compile(pattern[3:])
+            except re.error as error:
+                return f"holds the pattern {show_value(pattern)}, which does not compile: {error}"
+    return None
+
+
+def _tuple(value: list[str], _base: Path) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModerationConfig:
+    """Section ``moderation``: the moderation bot's admin room, policy list and protections."""
+
+    moderators: tuple[str, ...] = setting(
+        "a list of Matrix user IDs invited to the admin room as moderators (power 50), "
+        'e.g. ["@alice:example.org"]',
+        default=[],
+        check=_check_user_ids,
+        normalise=_tuple,
+    )
+    protections: dict[str, bool] = setting(  # noqa: RUF009 (returns dataclasses.field)
+        "a mapping of protection names (" + ", ".join(PROTECTIONS) + ") to true or false, "
+        "e.g. {mentions: false}; unnamed protections are on",
+        default={},
+        check=_check_protections,
+        normalise=_all_protections,
+    )
+    join_wave_joins: int = setting(
+        "a number of joins from 2 to 1000, e.g. 10", default=10, check=check_between(2, 1000)
+    )
+    join_wave_seconds: int = setting(
+        "a number of seconds from 5 to 3600, e.g. 60", default=60, check=check_between(5, 3600)
+    )
+    words: tuple[str, ...] = setting(
+        "a list of forbidden words (matched whole, ignoring case and accents) or "
+        'regular expressions prefixed with re:, e.g. [connard, "re:n[e3]gr[o0]"]',
+        default=[],
+        check=_check_patterns,
+        normalise=_tuple,
+    )
+    strikes_before_ban: int = setting(
+        "a number of strikes from 1 to 100, e.g. 3", default=3, check=check_between(1, 100)
+    )
+    new_member_minutes: int = setting(
+        "a number of minutes from 1 to 100000 a member counts as new after joining, e.g. 1440",
+        default=1440,
+        check=check_between(1, 100_000),
+    )
+    max_mentions: int = setting(
+        "a number of people one message may mention, from 1 to 1000, e.g. 8",
+        default=8,
+        check=check_between(1, 1000),
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class LocaleConfig:
     """Section ``locale``: language and time zone of the bots' messages."""
@@ -507,6 +603,7 @@ class Config:
     logging: LoggingConfig
     discovery: DiscoveryConfig
     reminders: RemindersConfig
+    moderation: ModerationConfig
 
     def bot_user_id(self, name: str) -> UserID:
         """The Matrix user ID of a bot.

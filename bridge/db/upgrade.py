@@ -500,3 +500,206 @@ async def upgrade_v11(conn: Connection, scheme: Scheme) -> None:
 
 
 upgrade_table.register(upgrade_v11, description="Events in creation order (alert matcher)")
+
+
+async def upgrade_v12(conn: Connection, scheme: Scheme) -> None:
+    if scheme in (Scheme.POSTGRES, Scheme.COCKROACH):
+        sequence = "BIGINT GENERATED ALWAYS AS IDENTITY"
+    else:
+        sequence = "INTEGER"
+    # The moderation's rooms: the admin room, the campaign's policy list, and the policy lists it
+    # watches (read-only). ``alias`` is how a moderator named it (shown by !listes).
+    await conn.execute(
+        """
+        CREATE TABLE moderation_room (
+            room_id   TEXT PRIMARY KEY,
+            purpose   TEXT NOT NULL CHECK (purpose IN ('admin', 'policy', 'watched')),
+            alias     TEXT,
+            added_by  TEXT,
+            added_at  BIGINT NOT NULL
+        )
+        """
+    )
+    await conn.execute(
+        "CREATE UNIQUE INDEX moderation_room_own_idx ON moderation_room (purpose)"
+        " WHERE purpose IN ('admin', 'policy')"
+    )
+    # The rules of every policy list we read (m.policy.rule.* and their legacy types), keyed as
+    # the room keys them: a new state event under the same key replaces the rule, an empty one
+    # removes it.
+    await conn.execute(
+        """
+        CREATE TABLE policy_rule (
+            list_room_id    TEXT NOT NULL,
+            event_type      TEXT NOT NULL,
+            state_key       TEXT NOT NULL,
+            kind            TEXT NOT NULL CHECK (kind IN ('user', 'server', 'room')),
+            entity          TEXT NOT NULL,
+            recommendation  TEXT NOT NULL,
+            reason          TEXT NOT NULL DEFAULT '',
+            sender          TEXT NOT NULL,
+            set_at          BIGINT NOT NULL,
+            PRIMARY KEY (list_room_id, event_type, state_key)
+        )
+        """
+    )
+    # Bans applied because of a rule (the rule's key): what to lift when the rule goes.
+    await conn.execute(
+        """
+        CREATE TABLE policy_ban (
+            room_id       TEXT NOT NULL,
+            user_id       TEXT NOT NULL,
+            list_room_id  TEXT NOT NULL,
+            event_type    TEXT NOT NULL,
+            state_key     TEXT NOT NULL,
+            banned_at     BIGINT NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        )
+        """
+    )
+    await conn.execute(
+        "CREATE INDEX policy_ban_rule_idx ON policy_ban (list_room_id, event_type, state_key)"
+    )
+    await conn.execute("CREATE INDEX policy_ban_user_idx ON policy_ban (user_id)")
+    # Actions owed to rooms (ban, unban, kick, redact), carried out by the appservice, which the
+    # homeserver does not rate-limit. Written in the transaction that decided them, so a crash
+    # loses none; done or failed rows are kept as the moderation log.
+    await conn.execute(
+        f"""
+        CREATE TABLE moderation_action (
+            id            {sequence} PRIMARY KEY,
+            room_id       TEXT NOT NULL,
+            user_id       TEXT NOT NULL,
+            action        TEXT NOT NULL CHECK (action IN ('ban', 'unban', 'kick', 'redact')),
+            target_event  TEXT,
+            reason        TEXT NOT NULL DEFAULT '',
+            cause         TEXT NOT NULL DEFAULT '',
+            requested_by  TEXT,
+            created_at    BIGINT NOT NULL,
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            next_try_at   BIGINT NOT NULL DEFAULT 0,
+            done_at       BIGINT,
+            failed_at     BIGINT,
+            last_error    TEXT
+        )
+        """
+    )
+    await conn.execute(
+        "CREATE INDEX moderation_action_pending_idx"
+        " ON moderation_action (done_at, failed_at, next_try_at, id)"
+    )
+    await conn.execute(
+        "CREATE INDEX moderation_action_user_idx ON moderation_action (user_id, action)"
+    )
+    # The latest join of each user in each managed room: join waves, !depuis, "new member".
+    await conn.execute(
+        """
+        CREATE TABLE room_join (
+            room_id    TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            joined_at  BIGINT NOT NULL,
+            event_id   TEXT NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX room_join_time_idx ON room_join (joined_at, room_id)")
+    # Rooms locked down (knock or invite only) after a join wave or by a moderator.
+    await conn.execute(
+        """
+        CREATE TABLE room_lockdown (
+            room_id    TEXT PRIMARY KEY,
+            reason     TEXT NOT NULL DEFAULT '',
+            locked_by  TEXT NOT NULL,
+            locked_at  BIGINT NOT NULL
+        )
+        """
+    )
+    # Muted members (power level -1 in the team room) until ``until`` (NULL: until unmuted).
+    await conn.execute(
+        """
+        CREATE TABLE room_mute (
+            room_id   TEXT NOT NULL,
+            user_id   TEXT NOT NULL,
+            muted_by  TEXT NOT NULL,
+            muted_at  BIGINT NOT NULL,
+            until     BIGINT,
+            PRIMARY KEY (room_id, user_id)
+        )
+        """
+    )
+    # Protections switched on or off, globally (scope '') or in one room (scope: its room id).
+    await conn.execute(
+        """
+        CREATE TABLE protection_setting (
+            scope       TEXT NOT NULL,
+            protection  TEXT NOT NULL,
+            enabled     BOOLEAN NOT NULL,
+            set_by      TEXT NOT NULL,
+            set_at      BIGINT NOT NULL,
+            PRIMARY KEY (scope, protection)
+        )
+        """
+    )
+    # One row per offence a protection caught (a ban follows after K of them).
+    await conn.execute(
+        f"""
+        CREATE TABLE moderation_strike (
+            id          {sequence} PRIMARY KEY,
+            user_id     TEXT NOT NULL,
+            room_id     TEXT NOT NULL,
+            event_id    TEXT NOT NULL,
+            protection  TEXT NOT NULL,
+            struck_at   BIGINT NOT NULL,
+            UNIQUE (event_id, protection)
+        )
+        """
+    )
+    await conn.execute("CREATE INDEX moderation_strike_user_idx ON moderation_strike (user_id)")
+    # What the moderation bot owes the admin room (join wave alerts, reports, strikes...):
+    # ``payload`` is JSON; ``event_id`` the message once sent (quick actions react to it).
+    await conn.execute(
+        f"""
+        CREATE TABLE moderation_alert (
+            id          {sequence} PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            room_id     TEXT,
+            payload     TEXT NOT NULL,
+            created_at  BIGINT NOT NULL,
+            sent_at     BIGINT,
+            event_id    TEXT,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            last_error  TEXT
+        )
+        """
+    )
+    await conn.execute(
+        "CREATE INDEX moderation_alert_pending_idx ON moderation_alert (sent_at, id)"
+    )
+    await conn.execute("CREATE INDEX moderation_alert_event_idx ON moderation_alert (event_id)")
+    # Messages reported by supporters (!signaler) and what moderators did about them.
+    await conn.execute(
+        f"""
+        CREATE TABLE moderation_report (
+            id             {sequence} PRIMARY KEY,
+            room_id        TEXT NOT NULL,
+            event_id       TEXT NOT NULL,
+            reported_user  TEXT NOT NULL,
+            reporter       TEXT NOT NULL,
+            reason         TEXT NOT NULL DEFAULT '',
+            excerpt        TEXT NOT NULL DEFAULT '',
+            created_at     BIGINT NOT NULL,
+            handled_by     TEXT,
+            handled_at     BIGINT,
+            resolution     TEXT,
+            UNIQUE (event_id, reporter)
+        )
+        """
+    )
+
+
+upgrade_table.register(
+    upgrade_v12,
+    description="Moderation: policy lists and rules, actions, joins, lockdowns, mutes, "
+    "protections, strikes, alerts, reports",
+)

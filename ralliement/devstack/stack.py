@@ -105,6 +105,11 @@ def app_config_dict(state: StackState) -> dict[str, Any]:
                 "localpart": "ralliement_rappels",
                 "displayname": "Ralliement – Rappels",
             },
+            "moderation": {
+                "enabled": True,
+                "localpart": "ralliement_moderation",
+                "displayname": "Ralliement – Modération",
+            },
         },
         "campaign": {"name": "Ralliement (dev)", "allow_knock": False},
         # The provisioning API's bearer token; kept in stack.json and config.yaml (mode 0600).

@@ -61,6 +61,7 @@ async def test_up_runs_everything_then_reuses_the_same_folder(tmp_path: Path) ->
             "welcome": "@ralliement_bienvenue:localhost",
             "agenda": "@ralliement_agenda:localhost",
             "reminders": "@ralliement_rappels:localhost",
+            "moderation": "@ralliement_moderation:localhost",
         },
     }
     code, _, err = await run(

@@ -40,6 +40,7 @@ VALID: dict[str, Any] = {
         "welcome": {"localpart": "ralliement_bienvenue"},
         "agenda": {"localpart": "ralliement_agenda"},
         "reminders": {"localpart": "ralliement_rappels"},
+        "moderation": {"localpart": "ralliement_moderation"},
     },
 }
 
@@ -194,7 +195,7 @@ def test_names_are_normalised(tmp_path: Path) -> None:
 
 def test_unknown_bot_name_raises_key_error(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
-        load(tmp_path).bot_user_id("moderation")
+        load(tmp_path).bot_user_id("archiviste")
 
 
 # --- Paths and database URLs --------------------------------------------------------

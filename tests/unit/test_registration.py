@@ -29,6 +29,7 @@ bots:
   welcome: {localpart: ralliement_bienvenue}
   agenda: {localpart: ralliement_agenda}
   reminders: {localpart: ralliement_rappels}
+  moderation: {localpart: ralliement_moderation}
 """
 
 
