@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from . import agenda, moderation, reminders, welcome
 from .alerts import AlertSender
 from .announcements import EventAnnouncer, ReactionRsvps
-from .client import BackgroundTask, ConversationHandler, ReactionHandler
+from .client import (
+    BackgroundTask,
+    CommandScope,
+    ConversationHandler,
+    MessageWatcher,
+    ReactionHandler,
+)
 from .commands import CommandRegistry, Reply
 from .discovery import location_search
 from .i18n import Language
@@ -31,6 +37,10 @@ class BotBlueprint:
         reactions: what the bot does with reactions in its rooms.
         background: tasks that live as long as the bot.
         conversation: answers messages that are not commands (a conversation's steps).
+        watcher: sees every message and membership change in the bot's rooms.
+        command_scope: in a group room, which of its commands the bot answers there.
+        group_rooms: the bot lives in team rooms with other bots: their commands are not
+            "unknown" to the others there, and its commands are not unknown to them.
     """
 
     registry: RegistryFactory
@@ -40,6 +50,9 @@ class BotBlueprint:
     reactions: Callable[[BotServices], ReactionHandler] | None = None
     background: Callable[[BotServices], tuple[BackgroundTask, ...]] = lambda _: ()
     conversation: Callable[[BotServices], ConversationHandler | None] | None = None
+    watcher: Callable[[BotServices], MessageWatcher] | None = None
+    command_scope: Callable[[BotServices], CommandScope] | None = None
+    group_rooms: bool = False
 
 
 BLUEPRINTS: dict[str, BotBlueprint] = {
@@ -55,6 +68,7 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
     # shared in a DM with it is searched around (!autour); it sends the alerts near home in DMs.
     "agenda": BotBlueprint(
         registry=agenda.build_registry,
+        group_rooms=True,
         reactions=lambda services: ReactionRsvps(services.events, services.language),
         background=lambda services: (
             EventAnnouncer(
@@ -78,6 +92,7 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
     "moderation": BotBlueprint(
         registry=moderation.build_registry,
         quiet_in_groups=True,
+        group_rooms=True,
         # reactions=moderation.quick_actions  (with bots.moderation_alerts)
         background=moderation.background_tasks,
     ),

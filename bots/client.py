@@ -27,6 +27,7 @@ from nio import (
     RedactionEvent,
     RoomGetEventResponse,
     RoomMemberEvent,
+    RoomMessage,
     RoomMessageText,
     RoomMessageUnknown,
     SyncError,
@@ -69,6 +70,19 @@ ConversationHandler = Callable[[CommandContext, str], Awaitable[Reply | None]]
 #: A task that lives as long as the bot (e.g. sending what an outbox holds).
 BackgroundTask = Callable[["BotClient"], Awaitable[None]]
 
+#: Whether the bot answers ``command`` (a normalised name) in the group room ``room_id``; when
+#: not, it stays silent there (e.g. the moderation bot's admin commands in a team room).
+CommandScope = Callable[[str, str], Awaitable[bool]]
+
+
+class MessageWatcher(Protocol):
+    """What a bot does with everything said and every membership change in its rooms (not only
+    commands): e.g. the moderation bot's protections. Events come as their (decrypted) source."""
+
+    async def message(self, bot: BotClient, room: MatrixRoom, event: dict[str, Any]) -> None: ...
+
+    async def member(self, bot: BotClient, room: MatrixRoom, event: dict[str, Any]) -> None: ...
+
 
 def replied_event(content: dict[str, Any]) -> str | None:
     """The event a message replies to (``m.relates_to.m.in_reply_to``), if any."""
@@ -105,7 +119,12 @@ class BotClient:
         reactions: ReactionHandler | None = None,
         background: tuple[BackgroundTask, ...] = (),
         conversation: ConversationHandler | None = None,
+        watcher: MessageWatcher | None = None,
+        command_scope: CommandScope | None = None,
+        others_commands: frozenset[str] = frozenset(),
     ) -> None:
+        """``others_commands``: commands of the other bots that share group rooms with this one;
+        in a group room this bot does not call them unknown."""
         self.identity = identity
         self.homeserver = homeserver
         self.domain = domain
@@ -120,6 +139,9 @@ class BotClient:
         self.reactions = reactions
         self.background = background
         self.conversation = conversation
+        self.watcher = watcher
+        self.command_scope = command_scope
+        self.others_commands = others_commands
         self.log = logging.getLogger(f"bots.{identity.name}")
         self.client: AsyncClient | None = None
         self.session: DeviceSession | None = None
@@ -167,6 +189,8 @@ class BotClient:
         client.add_event_callback(self._on_undecryptable, MegolmEvent)
         if self.conversation is not None:
             client.add_event_callback(self._on_location, RoomMessageUnknown)
+        if self.watcher is not None:
+            client.add_event_callback(self._on_any_message, RoomMessage)
         if self.reactions is not None:
             client.add_event_callback(self._on_reaction, ReactionEvent)
             client.add_event_callback(self._on_redaction, RedactionEvent)
@@ -251,6 +275,8 @@ class BotClient:
         self._work.put_nowait(lambda: self._join(room.room_id, event.sender))
 
     async def _on_member(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
+        if self.watcher is not None and event.sender != self.identity.user_id:
+            self._work.put_nowait(partial(self.watcher.member, self, room, event.source))
         # Greet in a DM only: the invite of a DM says so (``is_direct``, set by the client that
         # created it). Team rooms, which the appservice joins the bots to, are not greeted.
         joined_dm_now = (
@@ -267,6 +293,11 @@ class BotClient:
         if event.sender == self.identity.user_id:
             return
         self._work.put_nowait(lambda: self._answer(room, event))
+
+    async def _on_any_message(self, room: MatrixRoom, event: RoomMessage) -> None:
+        if event.sender == self.identity.user_id or self.watcher is None:
+            return
+        self._work.put_nowait(partial(self.watcher.message, self, room, event.source))
 
     async def _on_location(self, room: MatrixRoom, event: RoomMessageUnknown) -> None:
         content = event.source.get("content", {})
@@ -343,9 +374,15 @@ class BotClient:
                 answered = await self.conversation(context, event.body)
             reply = answered or Reply(translate("command.not_a_command", language))
         elif (command := self.registry.find(parsed.name)) is None:
-            if group_room and self.quiet_in_groups:
+            if group_room and (self.quiet_in_groups or parsed.name in self.others_commands):
                 return  # Another bot's command, in a room several bots share.
             reply = self.registry.unknown(parsed.name, language)
+        elif (
+            group_room
+            and self.command_scope is not None
+            and not await self.command_scope(room.room_id, command.name)
+        ):
+            return  # Not this bot's business in this room.
         else:
             context = CommandContext(
                 event.sender,
@@ -398,6 +435,8 @@ class BotClient:
             if isinstance(decrypted, RoomMessageText):
                 self.log.info("Key for %s arrived late; answering", event.event_id)
                 self._work.put_nowait(partial(self._answer, room, decrypted))
+            if self.watcher is not None and isinstance(decrypted, RoomMessage):
+                self._work.put_nowait(partial(self.watcher.message, self, room, decrypted.source))
             return
         self._work.put_nowait(lambda: self._explain_undecryptable(room, event))
 

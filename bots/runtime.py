@@ -39,11 +39,20 @@ log = logging.getLogger("bots")
 
 
 def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> list[BotClient]:
+    enabled = [name for name, settings in config.bots.bots.items() if settings.enabled]
+    registries = {name: BLUEPRINTS[name].registry(services) for name in enabled}
     bots = []
-    for name, settings in config.bots.bots.items():
-        if not settings.enabled:
-            continue
+    for name in enabled:
+        settings = config.bots.bots[name]
         blueprint = BLUEPRINTS[name]
+        # Commands of the other bots living in the same team rooms: not "unknown" there.
+        others_commands = frozenset(
+            command_name
+            for other in enabled
+            if other != name and blueprint.group_rooms and BLUEPRINTS[other].group_rooms
+            for command in registries[other].commands
+            for command_name in command.names
+        )
         bots.append(
             BotClient(
                 BotIdentity(name, config.bot_user_id(name), settings.displayname),
@@ -52,7 +61,7 @@ def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> lis
                 api=api,
                 folder=BotFolder(config.bots.store_dir / settings.localpart),
                 pickle_key=config.bots.pickle_key,
-                registry=blueprint.registry(services),
+                registry=registries[name],
                 language=config.locale.language,
                 greeting=blueprint.greeting,
                 direct_only=blueprint.direct_only,
@@ -60,6 +69,11 @@ def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> lis
                 reactions=blueprint.reactions(services) if blueprint.reactions else None,
                 background=blueprint.background(services),
                 conversation=blueprint.conversation(services) if blueprint.conversation else None,
+                watcher=blueprint.watcher(services) if blueprint.watcher else None,
+                command_scope=blueprint.command_scope(services)
+                if blueprint.command_scope
+                else None,
+                others_commands=others_commands,
             )
         )
     return bots

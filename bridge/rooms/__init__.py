@@ -31,7 +31,7 @@ from .spaces import SpaceDirectory
 __all__ = ["RoomProjection", "build_projection", "open_room_projection"]
 
 #: The bots that live in every team room.
-TEAM_ROOM_BOTS = ("agenda",)
+TEAM_ROOM_BOTS = ("agenda", "moderation")
 
 
 def departement_name(code: str) -> str | None:
