@@ -17,12 +17,15 @@ from .calendar import CALENDAR_PREFIX, calendar_app
 from .db import create_database
 from .db.events import EventRepository
 from .db.inbox import InboxRepository
+from .db.moderation_actions import ActionQueue
 from .db.room_sync import RoomSyncQueue
 from .db.teams import TeamRepository
 from .domain.supporters import SupporterService
 from .domain.teams import TeamService
 from .handlers import InviteHandler
 from .inbox import InboxProcessor
+from .moderation import moderation_rooms
+from .moderation.worker import ActionWorker
 from .provisioning import PREFIX as PROVISIONING_PREFIX
 from .provisioning import provisioning_app
 from .rooms import RoomProjection, build_projection
@@ -45,6 +48,7 @@ class Bridge:
         self.room_sync = RoomSyncQueue(self.db)
         self.rooms: RoomProjection | None = None
         self.room_worker: RoomSyncWorker | None = None
+        self.action_worker: ActionWorker | None = None
         appservice = config.appservice
         assert appservice.as_token and appservice.hs_token
         self.az = DurableAppService(
@@ -85,6 +89,7 @@ class Bridge:
         await self.az.start(host=self.config.appservice.hostname, port=self.config.appservice.port)
         self.rooms = build_projection(self.config, self.az.intent.api, self.db)
         self.room_worker = RoomSyncWorker(self.room_sync, self.rooms.projector)
+        self.action_worker = ActionWorker(ActionQueue(self.db), self.rooms.client)
         self.processor.handlers.extend(
             [
                 self.state_store.update_state,
@@ -104,6 +109,8 @@ class Bridge:
         checked = await self.room_sync.request_all()
         log.info("Checking the rooms of %d teams against the database", checked)
         self.room_worker.start()
+        self.action_worker.start()
+        await self._moderation_rooms()
         self.processor.start()
         self.az.ready = True
         log.info(
@@ -111,6 +118,15 @@ class Bridge:
             self.config.appservice.hostname,
             self.config.appservice.port,
         )
+
+    async def _moderation_rooms(self) -> None:
+        """The admin room and the policy list, created the first time (moderation bot on)."""
+        assert self.rooms is not None
+        rooms = moderation_rooms(self.config, self.rooms.client, self.db)
+        if rooms is None:
+            return
+        admin, policy = await rooms.ensure()
+        log.info("Moderation: admin room %s, policy list %s", admin, policy)
 
     def _our_users(self) -> frozenset[str]:
         bots = {self.config.bot_user_id(name) for name in self.config.bots.bots}
@@ -141,6 +157,8 @@ class Bridge:
         await self.processor.stop()
         if self.room_worker is not None:
             await self.room_worker.stop()
+        if self.action_worker is not None:
+            await self.action_worker.stop()
         await self.az.stop()
         await self.db.stop()
 

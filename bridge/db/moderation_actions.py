@@ -109,14 +109,28 @@ class ActionQueue:
             return await enqueue_actions(conn, requests)
 
     async def due(self, limit: int = 200) -> list[Action]:
-        """Actions ready to be carried out, oldest first."""
+        """Actions ready to be carried out, oldest first.
+
+        A ban, unban or kick waits for any earlier one on the same user in the same room (one
+        waiting for a retry included), so a ban then an unban never end in the wrong order;
+        redactions do not wait for each other. Each (room, user) pair thus appears at most once
+        among the memberships returned, which can all be carried out at the same time.
+        """
         rows = await self.db.fetch(
-            "SELECT * FROM moderation_action WHERE done_at IS NULL AND failed_at IS NULL"
-            " AND next_try_at <= $1 ORDER BY id LIMIT $2",
+            "SELECT * FROM moderation_action a WHERE a.done_at IS NULL AND a.failed_at IS NULL"
+            " AND a.next_try_at <= $1 AND (a.action = 'redact' OR NOT EXISTS ("
+            "  SELECT 1 FROM moderation_action b WHERE b.user_id = a.user_id"
+            "  AND b.room_id = a.room_id AND b.id < a.id AND b.action <> 'redact'"
+            "  AND b.done_at IS NULL AND b.failed_at IS NULL))"
+            " ORDER BY a.id LIMIT $2",
             now_ms(),
             limit,
         )
         return [_action(row) for row in rows]
+
+    async def get(self, action_id: int) -> Action | None:
+        row = await self.db.fetchrow("SELECT * FROM moderation_action WHERE id = $1", action_id)
+        return _action(row) if row else None
 
     async def pending(self) -> int:
         return int(

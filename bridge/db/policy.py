@@ -131,6 +131,12 @@ class PolicyStore:
             )
         return [_rule(row) for row in rows]
 
+    @staticmethod
+    async def all_rules(conn: Connection) -> list[PolicyRule]:
+        """Every rule, oldest first, in the caller's transaction."""
+        rows = await conn.fetch(f"SELECT {_RULE_COLUMNS} FROM policy_rule ORDER BY set_at")
+        return [_rule(row) for row in rows]
+
     async def rule(self, key: RuleKey) -> PolicyRule | None:
         row = await self.db.fetchrow(
             f"SELECT {_RULE_COLUMNS} FROM policy_rule"

@@ -46,6 +46,7 @@ class RoomProjection:
     spaces: SpaceDirectory
     projector: TeamRoomProjector
     teams: TeamRepository
+    db: Database
 
 
 def build_projection(config: Config, api: AppServiceAPI, db: Database) -> RoomProjection:
@@ -73,7 +74,7 @@ def build_projection(config: Config, api: AppServiceAPI, db: Database) -> RoomPr
         room_bots=room_bots,
     )
     projector = TeamRoomProjector(client, teams, EventRepository(db), spaces, settings)
-    return RoomProjection(client, spaces, projector, teams)
+    return RoomProjection(client, spaces, projector, teams, db)
 
 
 class _MemoryASStateStore(ASStateStore, MemoryStateStore):

@@ -53,8 +53,9 @@ class RoomClient:
             return None
         return str(response["room_id"])
 
-    async def state(self, room_id: str) -> RoomState:
-        events = await self.api.request(Method.GET, Path.v3.rooms[room_id].state)
+    async def state(self, room_id: str, as_user: str | None = None) -> RoomState:
+        """The room's whole state (as ``as_user`` when given, e.g. a bot member of the room)."""
+        events = await self.state_events(room_id, as_user)
         state = RoomState()
         for event in events:
             key = (event["type"], event.get("state_key", ""))
@@ -62,6 +63,12 @@ class RoomClient:
             if event["type"] == "m.room.member":
                 state.memberships[event["state_key"]] = state.contents[key].get("membership", "")
         return state
+
+    async def state_events(self, room_id: str, as_user: str | None = None) -> list[dict[str, Any]]:
+        """The room's state events as the homeserver sends them (type, state_key, content,
+        sender, origin_server_ts...)."""
+        events = await self._as(as_user).request(Method.GET, Path.v3.rooms[room_id].state)
+        return [event for event in events if isinstance(event, dict)]
 
     async def state_event(
         self, room_id: str, event_type: str, state_key: str = ""
@@ -90,6 +97,41 @@ class RoomClient:
             await self.ensure_registered(user_id)
         await self._as(user_id).request(Method.POST, Path.v3.join[room_id], {})
 
+    async def ban(self, room_id: str, user_id: str, reason: str = "") -> None:
+        """https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv3roomsroomidban"""
+        await self.api.request(
+            Method.POST, Path.v3.rooms[room_id].ban, _with_reason({"user_id": user_id}, reason)
+        )
+
+    async def unban(self, room_id: str, user_id: str, reason: str = "") -> None:
+        await self.api.request(
+            Method.POST, Path.v3.rooms[room_id].unban, _with_reason({"user_id": user_id}, reason)
+        )
+
+    async def kick(self, room_id: str, user_id: str, reason: str = "") -> None:
+        await self.api.request(
+            Method.POST, Path.v3.rooms[room_id].kick, _with_reason({"user_id": user_id}, reason)
+        )
+
+    async def redact(self, room_id: str, event_id: str, txn_id: str, reason: str = "") -> None:
+        """Redact ``event_id``; the same ``txn_id`` again is the same redaction (idempotent)."""
+        path = Path.v3.rooms[room_id].redact[event_id][txn_id]
+        await self.api.request(Method.PUT, path, _with_reason({}, reason))
+
+    async def leave(self, room_id: str, user_id: str | None = None) -> None:
+        await self._as(user_id).request(Method.POST, Path.v3.rooms[room_id].leave, {})
+
+    async def user_exists(self, user_id: str) -> bool:
+        """Whether the homeserver knows ``user_id`` (its profile answers)."""
+        try:
+            await self.api.request(Method.GET, Path.v3.profile[user_id])
+        except MatrixRequestError as error:
+            # Synapse answers an unknown local user with 404 (its errcode has varied).
+            if error.http_status == 404:
+                return False
+            raise
+        return True
+
     async def ensure_registered(self, user_id: str) -> None:
         if user_id not in self._registered:
             await self.api.intent(UserID(user_id)).ensure_registered()
@@ -99,3 +141,7 @@ class RoomClient:
 def is_room_in_use(error: MatrixRequestError) -> bool:
     """Whether ``createRoom`` failed because the alias already names a room."""
     return error.errcode == "M_ROOM_IN_USE"
+
+
+def _with_reason(body: dict[str, Any], reason: str) -> dict[str, Any]:
+    return {**body, "reason": reason} if reason else body

@@ -17,6 +17,7 @@ import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from bridge.domain.teams import TeamService
 from ralliement.config import Config, load_config
 from ralliement.logs import setup_logging
 
+from . import moderation
 from .importer import import_rows
 from .inputs import kind_from_word, user_id_problem
 from .messages import admin_message
@@ -343,12 +345,43 @@ COMMANDS: tuple[Command, ...] = (
         (JSON,),
         needs_registration=True,
     ),
+    Command(
+        ("moderation", "add-moderator"),
+        "invite someone to the moderation admin room and ban list as a moderator",
+        partial(moderation.run_add, out=out),
+        (
+            arg("user_id", metavar="MXID", help="their Matrix ID on this homeserver"),
+            arg("--admin", action="store_true", help="power 100 (may promote others), not 50"),
+            JSON,
+        ),
+        needs_registration=True,
+        details=(
+            "They get power 50 (100 with --admin) in the admin room, where they use the"
+            " moderation bot's commands, and in the campaign's ban list. They must already have"
+            " an account on this homeserver. Running it again changes nothing, or sets the new"
+            " level."
+        ),
+    ),
+    Command(
+        ("moderation", "remove-moderator"),
+        "take someone's moderator power away and remove them from the moderation rooms",
+        partial(moderation.run_remove, out=out),
+        (arg("user_id", metavar="MXID", help="their Matrix ID"), JSON),
+        needs_registration=True,
+    ),
+    Command(
+        ("moderation", "show"),
+        "the admin room, the ban list, watched lists, moderators and the number of rules",
+        partial(moderation.run_show, out=out),
+        (JSON,),
+        needs_registration=True,
+    ),
 )
 
 
 def add_admin_parser(commands: Any, config_help: str) -> None:
     """Declare ``admin`` and its commands (from :data:`COMMANDS`) on the top-level parser."""
-    admin = commands.add_parser("admin", help="teams, spaces, supporters (admins)")
+    admin = commands.add_parser("admin", help="teams, spaces, supporters, moderation (admins)")
     groups = admin.add_subparsers(dest="admin_group", required=True, metavar="GROUP")
     group_parsers: dict[str, Any] = {}
     for command in COMMANDS:
