@@ -93,7 +93,8 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
         registry=moderation.build_registry,
         quiet_in_groups=True,
         group_rooms=True,
-        # reactions=moderation.quick_actions  (with bots.moderation_alerts)
+        reactions=moderation.quick_actions,
         background=moderation.background_tasks,
+        command_scope=moderation.command_scope,
     ),
 }

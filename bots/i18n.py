@@ -17,6 +17,8 @@ from .wording import (
     events,
     general,
     joining,
+    moderation,
+    protections,
     reminders,
     supporters,
     teams,
@@ -49,6 +51,8 @@ MESSAGES: dict[str, dict[Language, str]] = merge_wording(
     supporters.MESSAGES,
     discovery.MESSAGES,
     reminders.MESSAGES,
+    moderation.MESSAGES,
+    protections.MESSAGES,
 )
 
 #: How each role is written, singular and plural.

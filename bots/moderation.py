@@ -1,19 +1,25 @@
 """The moderation bot: its commands, background tasks and quick actions, gathered.
 
 - In the admin room, moderators (power 50 or more there) run the campaign's moderation:
-  :mod:`bots.moderation_commands`.
+  :mod:`bots.moderation_commands`. Typed elsewhere in a DM, those commands say they work only
+  in the admin room; in team rooms the bot stays silent about them.
 - In team rooms, supporters report a message with ``!signaler`` in reply to it:
-  :mod:`bots.moderation_reports`.
+  :mod:`bots.moderation_reports` (silent in the admin room).
 - It sends the admin room its alerts and takes reactions on them as quick actions:
   :mod:`bots.moderation_alerts`.
 """
 
 from __future__ import annotations
 
-from .client import BackgroundTask, ReactionHandler
+from .client import BackgroundTask, CommandScope, ReactionHandler
 from .commands import CommandContext, CommandRegistry, Reply
+from .moderation_alerts import ModerationAlertSender, QuickActions
+from .moderation_reports import register_report_commands
 from .moderation_services import ModerationServices
 from .services import BotServices
+
+#: The commands supporters use in team rooms (:mod:`bots.moderation_reports`).
+REPORT_COMMANDS = frozenset({"signaler", "report"})
 
 
 def moderation_of(services: BotServices) -> ModerationServices:
@@ -25,6 +31,7 @@ def moderation_of(services: BotServices) -> ModerationServices:
 def build_registry(services: BotServices) -> CommandRegistry:
     registry = CommandRegistry()
     moderation_of(services)
+    register_report_commands(registry, services)
 
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:
@@ -33,10 +40,24 @@ def build_registry(services: BotServices) -> CommandRegistry:
     return registry
 
 
+def command_scope(services: BotServices) -> CommandScope:
+    """In the admin room: the admin commands and !aide; in any other group room (team rooms):
+    only the report commands."""
+    moderation = moderation_of(services)
+
+    async def answers(room_id: str, command: str) -> bool:
+        if room_id == await moderation.admin_room():
+            return command not in REPORT_COMMANDS
+        return command in REPORT_COMMANDS
+
+    return answers
+
+
 def background_tasks(services: BotServices) -> tuple[BackgroundTask, ...]:
-    moderation_of(services)
-    return ()
+    """Sending the admin room its alerts."""
+    return (ModerationAlertSender(moderation_of(services), services.language),)
 
 
 def quick_actions(services: BotServices) -> ReactionHandler:
-    raise NotImplementedError("written with the alerts (bots.moderation_alerts)")
+    """Reactions of moderators on the alerts."""
+    return QuickActions(moderation_of(services), services.language)

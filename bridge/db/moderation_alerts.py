@@ -9,12 +9,14 @@ it for the quick actions.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from mautrix.util.async_db import Connection, Database
 
 from .clock import now_ms
+from .moderation_actions import ActionRequest, enqueue_actions
 
 
 @dataclass(frozen=True)
@@ -173,17 +175,29 @@ class ReportRepository:
         row = await self.db.fetchrow("SELECT * FROM moderation_report WHERE id = $1", report_id)
         return _report(row) if row else None
 
-    async def handle(self, report_id: int, *, handled_by: str, resolution: str) -> bool:
-        """Mark a report handled; False if someone already did."""
-        row = await self.db.fetchrow(
-            "UPDATE moderation_report SET handled_by = $1, handled_at = $2, resolution = $3"
-            " WHERE id = $4 AND handled_by IS NULL RETURNING id",
-            handled_by,
-            now_ms(),
-            resolution,
-            report_id,
-        )
-        return row is not None
+    async def handle(
+        self,
+        report_id: int,
+        *,
+        handled_by: str,
+        resolution: str,
+        actions: Iterable[ActionRequest] = (),
+    ) -> bool:
+        """Mark a report handled, and write ``actions`` (e.g. redacting the reported message)
+        in the same transaction; False if someone already did (nothing is written then)."""
+        async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
+            row = await conn.fetchrow(
+                "UPDATE moderation_report SET handled_by = $1, handled_at = $2, resolution = $3"
+                " WHERE id = $4 AND handled_by IS NULL RETURNING id",
+                handled_by,
+                now_ms(),
+                resolution,
+                report_id,
+            )
+            if row is None:
+                return False
+            await enqueue_actions(conn, actions)
+        return True
 
     async def open_reports(self, limit: int = 20) -> list[Report]:
         rows = await self.db.fetch(
