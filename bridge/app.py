@@ -24,7 +24,9 @@ from .domain.supporters import SupporterService
 from .domain.teams import TeamService
 from .handlers import InviteHandler
 from .inbox import InboxProcessor
-from .moderation import moderation_rooms
+from .moderation import moderation_bot, moderation_rooms
+from .moderation.joins import JoinGuard
+from .moderation.policy import PolicyEnforcer
 from .moderation.worker import ActionWorker
 from .provisioning import PREFIX as PROVISIONING_PREFIX
 from .provisioning import provisioning_app
@@ -49,6 +51,7 @@ class Bridge:
         self.rooms: RoomProjection | None = None
         self.room_worker: RoomSyncWorker | None = None
         self.action_worker: ActionWorker | None = None
+        self.policy: PolicyEnforcer | None = None
         appservice = config.appservice
         assert appservice.as_token and appservice.hs_token
         self.az = DurableAppService(
@@ -103,6 +106,25 @@ class Bridge:
                 ),
             ]
         )
+        if (bot := moderation_bot(self.config)) is not None:
+            self.policy = PolicyEnforcer(
+                self.db,
+                self.rooms.client,
+                moderation_bot=bot,
+                our_users=self._our_users(),
+                wake=self.action_worker.wake,
+            )
+            joins = JoinGuard(
+                self.db,
+                self.policy,
+                self.rooms.spaces,
+                settings=self.config.moderation,
+                appservice_bot=self.config.appservice_bot_user_id,
+                our_users=self._our_users(),
+                wake_actions=self.action_worker.wake,
+                wake_rooms=self.room_worker.wake,
+            )
+            self.processor.handlers.extend([self.policy, joins])
         await self._wait_for_homeserver()
         await self.az.intent.ensure_registered()
         # A cheap reconcile on every start: each room is read once and repaired if it drifted.
@@ -127,6 +149,9 @@ class Bridge:
             return
         admin, policy = await rooms.ensure()
         log.info("Moderation: admin room %s, policy list %s", admin, policy)
+        if self.policy is not None:
+            # Rules added or removed while the appservice was down.
+            await self.policy.sync_all()
 
     def _our_users(self) -> frozenset[str]:
         bots = {self.config.bot_user_id(name) for name in self.config.bots.bots}

@@ -47,3 +47,18 @@ class ManagedRooms:
             return ManagedRoom(room_id, ManagedKind.TEAM, row["id"], row["name"])
         key = await self.db.fetchval("SELECT key FROM campaign_space WHERE room_id = $1", room_id)
         return ManagedRoom(room_id, ManagedKind.SPACE, key, key) if key is not None else None
+
+    async def current_members(self) -> list[tuple[str, str]]:
+        """(room, user) for everyone joined, invited or knocking in a managed room.
+
+        Read from the appservice's state store (mautrix's ``mx_user_profile``), which every
+        membership event the homeserver sends the appservice keeps up to date.
+        """
+        rows = await self.db.fetch(
+            "SELECT p.room_id, p.user_id FROM mx_user_profile p"
+            " WHERE p.membership IN ('join', 'invite', 'knock') AND (p.room_id IN"
+            " (SELECT room_id FROM team WHERE room_id IS NOT NULL)"
+            " OR p.room_id IN (SELECT room_id FROM campaign_space))"
+            " ORDER BY p.room_id, p.user_id"
+        )
+        return [(row["room_id"], row["user_id"]) for row in rows]

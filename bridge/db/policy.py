@@ -137,6 +137,18 @@ class PolicyStore:
         rows = await conn.fetch(f"SELECT {_RULE_COLUMNS} FROM policy_rule ORDER BY set_at")
         return [_rule(row) for row in rows]
 
+    @staticmethod
+    async def rule_at(conn: Connection, key: RuleKey) -> PolicyRule | None:
+        """The rule under ``key``, in the caller's transaction."""
+        row = await conn.fetchrow(
+            f"SELECT {_RULE_COLUMNS} FROM policy_rule"
+            " WHERE list_room_id = $1 AND event_type = $2 AND state_key = $3",
+            key.list_room_id,
+            key.event_type,
+            key.state_key,
+        )
+        return _rule(row) if row else None
+
     async def rule(self, key: RuleKey) -> PolicyRule | None:
         row = await self.db.fetchrow(
             f"SELECT {_RULE_COLUMNS} FROM policy_rule"

@@ -20,6 +20,7 @@ from mautrix.util.async_db import Database
 
 from bridge.db import create_database
 from bridge.db.events import EventRepository
+from bridge.db.room_guard import RoomGuard
 from bridge.db.spaces import SpaceRepository
 from bridge.db.teams import TeamRepository
 from ralliement.config import Config
@@ -73,7 +74,9 @@ def build_projection(config: Config, api: AppServiceAPI, db: Database) -> RoomPr
         allow_knock=config.campaign.allow_knock,
         room_bots=room_bots,
     )
-    projector = TeamRoomProjector(client, teams, EventRepository(db), spaces, settings)
+    projector = TeamRoomProjector(
+        client, teams, EventRepository(db), spaces, settings, RoomGuard(db)
+    )
     return RoomProjection(client, spaces, projector, teams, db)
 
 

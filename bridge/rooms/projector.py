@@ -18,6 +18,7 @@ from mautrix.errors import MatrixRequestError
 
 from bridge.db.clock import now_ms
 from bridge.db.events import EventRepository
+from bridge.db.room_guard import RoomGuard
 from bridge.db.teams import Member, Team, TeamRepository
 
 from . import state
@@ -49,12 +50,15 @@ class TeamRoomProjector:
         events: EventRepository,
         spaces: SpaceDirectory,
         settings: ProjectionSettings,
+        guard: RoomGuard,
     ) -> None:
         self.client = client
         self.teams = teams
         self.events = events
         self.spaces = spaces
         self.settings = settings
+        #: Lockdowns and mutes decided by moderation, projected as join rule and power levels.
+        self.guard = guard
 
     def alias_localpart(self, team: Team) -> str:
         return f"{self.settings.alias_prefix}equipe_{team.id}"
@@ -131,7 +135,9 @@ class TeamRoomProjector:
             for event in await self.events.of_team(team.id, ending_after=since)
         }
 
-    def _desired_room_state(self, team: Team, space: str) -> dict[StateKey, Any]:
+    def _desired_room_state(
+        self, team: Team, space: str, *, locked: bool = False
+    ) -> dict[StateKey, Any]:
         archived = team.archived_at is not None
         desired: dict[StateKey, Any] = {
             ("m.room.name", ""): {"name": team.name},
@@ -140,7 +146,7 @@ class TeamRoomProjector:
             ("m.room.history_visibility", ""): {"history_visibility": "shared"},
             ("m.room.guest_access", ""): {"guest_access": "forbidden"},
             ("m.room.join_rules", ""): state.join_rules(
-                space, allow_knock=self.settings.allow_knock, archived=archived
+                space, allow_knock=self.settings.allow_knock, archived=archived, locked=locked
             ),
             (state.TEAM_STATE, ""): state.team_state(team),
             ("m.space.parent", space): {} if archived else state.parent_link(self.settings.domain),
@@ -169,10 +175,14 @@ class TeamRoomProjector:
         room_id = team.room_id
         current = await self.client.state(room_id)
         fixes: list[str] = []
-        desired = self._desired_room_state(team, space)
+        locked = await self.guard.lockdown(room_id) is not None
+        desired = self._desired_room_state(team, space, locked=locked)
         desired.update(await self._desired_event_state(team))
         desired[("m.room.power_levels", "")] = state.power_levels(
-            members, self.settings.room_bots, current.get("m.room.power_levels")
+            members,
+            self.settings.room_bots,
+            current.get("m.room.power_levels"),
+            muted=await self.guard.muted(room_id),
         )
         for (event_type, state_key), content in desired.items():
             if event_type == "m.room.encryption" and current.get(event_type) is not None:

@@ -86,17 +86,28 @@ class SpaceDirectory:
         await self.repository.save(key, room_id)
         return room_id
 
+    async def set_locked(self, room_id: str, *, locked: bool) -> bool:
+        """Lock a space down (invite only) or open it again; False if it is not one of ours.
+
+        Spaces have no projection worker: their join rule is put directly when a lockdown
+        starts or ends.
+        """
+        spaces = await self.repository.all()
+        key = next((key for key, space in spaces.items() if space == room_id), None)
+        if key is None:
+            return False
+        parent = None if key == ROOT else spaces.get(ROOT)
+        rules = state.space_join_rules(parent, locked=locked)
+        await self.client.put_state(room_id, "m.room.join_rules", rules)
+        return True
+
     def _creation(self, key: str, parent: str | None) -> dict[str, Any]:
         if key == ROOT:
             name, topic = self.campaign_name, f"{self.campaign_name} : toutes les équipes"
-            join_rules: dict[str, Any] = {"join_rule": "invite"}
         else:
             label = self.departement_name(key) or key
             name, topic = f"{key} – {label}", f"Les équipes du département {label} ({key})"
-            join_rules = {
-                "join_rule": "restricted",
-                "allow": [{"type": "m.room_membership", "room_id": parent}],
-            }
+        join_rules = state.space_join_rules(parent)
         initial_state: list[dict[str, Any]] = [
             {"type": "m.room.join_rules", "state_key": "", "content": join_rules},
             {

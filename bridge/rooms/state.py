@@ -23,6 +23,8 @@ ENCRYPTION = {"algorithm": "m.megolm.v1.aes-sha2", "rotation_period_ms": 604_800
 #: Power level of the bots in team rooms: enough to post even if a room is made read-only for
 #: members (events_default 50), not enough to touch roles.
 BOT_POWER_LEVEL = 50
+#: A muted member's level: below ``events_default`` (0), so they can no longer send messages.
+MUTED_LEVEL = -1
 #: Above every member: only the room's creator (the appservice, unlimited power in room version
 #: 12) may send these, so the published projection and the room's links cannot be edited by hand.
 APPSERVICE_ONLY = 150
@@ -88,16 +90,22 @@ def topic(team: Team) -> str:
 
 
 def power_levels(
-    members: Iterable[Member], bots: Iterable[str], current: Mapping[str, Any] | None = None
+    members: Iterable[Member],
+    bots: Iterable[str],
+    current: Mapping[str, Any] | None = None,
+    muted: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The room's power levels: roles from the database, the bots, and our event levels.
 
     Levels of event types we do not manage are kept from ``current``; users who are not members
-    lose any level they were given by hand. The creator is never listed (room version 12).
+    lose any level they were given by hand. Muted users are at :data:`MUTED_LEVEL`, below
+    ``events_default``: the homeserver refuses their messages. The creator is never listed
+    (room version 12).
     """
     users = {member.user_id: member.role.power_level for member in members}
     users = {user_id: level for user_id, level in users.items() if level}
     users.update({bot: BOT_POWER_LEVEL for bot in bots})
+    users.update({user_id: MUTED_LEVEL for user_id in muted if user_id not in bots})
     events = dict((current or {}).get("events") or {})
     events.update(MANAGED_EVENT_LEVELS)
     content: dict[str, Any] = dict(current or {})
@@ -107,10 +115,18 @@ def power_levels(
     return content
 
 
-def join_rules(space_room_id: str | None, *, allow_knock: bool, archived: bool) -> dict[str, Any]:
-    """Members of the campaign space may join; others may knock when allowed; archived: invite."""
+def join_rules(
+    space_room_id: str | None, *, allow_knock: bool, archived: bool, locked: bool = False
+) -> dict[str, Any]:
+    """Members of the campaign space may join; others may knock when allowed; archived: invite.
+
+    A room locked down (a join wave, a moderator's lock) lets nobody join by themselves: they
+    knock when knocking is allowed, else they must be invited.
+    """
     if archived or space_room_id is None:
         return {"join_rule": "invite"}
+    if locked:
+        return {"join_rule": "knock" if allow_knock else "invite"}
     return {
         "join_rule": "knock_restricted" if allow_knock else "restricted",
         "allow": [{"type": "m.room_membership", "room_id": space_room_id}],
@@ -124,6 +140,17 @@ def space_link(domain: str) -> dict[str, Any]:
 
 def parent_link(domain: str) -> dict[str, Any]:
     return {"via": [domain], "canonical": True}
+
+
+def space_join_rules(parent_space_room_id: str | None, *, locked: bool = False) -> dict[str, Any]:
+    """The join rule of a space: the root is invite-only; a département space is open to the
+    root space's members, unless locked down (then invite-only too)."""
+    if parent_space_room_id is None or locked:
+        return {"join_rule": "invite"}
+    return {
+        "join_rule": "restricted",
+        "allow": [{"type": "m.room_membership", "room_id": parent_space_room_id}],
+    }
 
 
 def space_power_levels(bots: Iterable[str]) -> dict[str, Any]:
