@@ -14,7 +14,10 @@ from __future__ import annotations
 from .client import BackgroundTask, CommandScope, ReactionHandler
 from .commands import CommandContext, CommandRegistry, Reply
 from .moderation_alerts import ModerationAlertSender, QuickActions
+from .moderation_commands import Admin, register_list_commands
+from .moderation_purge import register_purge_command
 from .moderation_reports import register_report_commands
+from .moderation_room_commands import register_room_commands
 from .moderation_services import ModerationServices
 from .services import BotServices
 
@@ -30,7 +33,10 @@ def moderation_of(services: BotServices) -> ModerationServices:
 
 def build_registry(services: BotServices) -> CommandRegistry:
     registry = CommandRegistry()
-    moderation_of(services)
+    admin = Admin(moderation_of(services), services.domain, registry)
+    register_list_commands(admin)
+    register_room_commands(admin)
+    register_purge_command(admin)
     register_report_commands(registry, services)
 
     @registry.command("aide", "help", help_key="help.aide")

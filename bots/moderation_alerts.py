@@ -97,8 +97,9 @@ class ModerationAlertSender:
                 attempts = self._retry.get(alert.id, (0.0, 0))[1] + 1
                 delay = min(RETRY_BASE_S * 2**attempts, RETRY_MAX_S)
                 self._retry[alert.id] = (time.monotonic() + delay, attempts)
-                log.warning("Alert %s (%s) failed, retry in %.0f s: %s", alert.id, alert.kind,
-                            delay, error)  # fmt: skip
+                log.warning(
+                    "Alert %s (%s) failed, retry in %.0f s: %s", alert.id, alert.kind, delay, error
+                )
                 await self.moderation.alerts.failed(alert.id, f"{type(error).__name__}: {error}")
                 continue
             self._retry.pop(alert.id, None)

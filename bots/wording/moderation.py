@@ -487,10 +487,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moderation.protection.usage": {
         "fr": "Écrivez : !protection <nom> on|off|defaut [salon], par exemple « !protection "
         "mentions off », « !protection join_wave on equipe-croix-rousse-3fa2c1 » ou "
-        "« !protection words defaut ». Les noms : {names}.",
+        "« !protection words defaut ». Les noms : join_wave, words, display_names, "
+        "new_member_links, mentions.",
         "en": "Type: !protection <name> on|off|default [room], for example “!protection "
         "mentions off”, “!protection join_wave on equipe-croix-rousse-3fa2c1” or “!protection "
-        "words default”. The names: {names}.",
+        "words default”. The names: join_wave, words, display_names, new_member_links, "
+        "mentions.",
     },
     "moderation.protection.missing": {
         "fr": "Il manque le nom de la protection et l'état voulu.",
