@@ -18,6 +18,7 @@ from .client import (
 from .commands import CommandRegistry, Reply
 from .discovery import location_search
 from .i18n import Language
+from .moderation_protections import ProtectionWatcher
 from .services import BotServices
 
 RegistryFactory = Callable[[BotServices], CommandRegistry]
@@ -96,5 +97,6 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
         reactions=moderation.quick_actions,
         background=moderation.background_tasks,
         command_scope=moderation.command_scope,
+        watcher=ProtectionWatcher.of,
     ),
 }

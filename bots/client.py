@@ -30,6 +30,7 @@ from nio import (
     RoomMessage,
     RoomMessageText,
     RoomMessageUnknown,
+    StickerEvent,
     SyncError,
 )
 
@@ -190,7 +191,7 @@ class BotClient:
         if self.conversation is not None:
             client.add_event_callback(self._on_location, RoomMessageUnknown)
         if self.watcher is not None:
-            client.add_event_callback(self._on_any_message, RoomMessage)
+            client.add_event_callback(self._on_any_message, (RoomMessage, StickerEvent))
         if self.reactions is not None:
             client.add_event_callback(self._on_reaction, ReactionEvent)
             client.add_event_callback(self._on_redaction, RedactionEvent)
@@ -294,7 +295,7 @@ class BotClient:
             return
         self._work.put_nowait(lambda: self._answer(room, event))
 
-    async def _on_any_message(self, room: MatrixRoom, event: RoomMessage) -> None:
+    async def _on_any_message(self, room: MatrixRoom, event: RoomMessage | StickerEvent) -> None:
         if event.sender == self.identity.user_id or self.watcher is None:
             return
         self._work.put_nowait(partial(self.watcher.message, self, room, event.source))
@@ -435,7 +436,7 @@ class BotClient:
             if isinstance(decrypted, RoomMessageText):
                 self.log.info("Key for %s arrived late; answering", event.event_id)
                 self._work.put_nowait(partial(self._answer, room, decrypted))
-            if self.watcher is not None and isinstance(decrypted, RoomMessage):
+            if self.watcher is not None and isinstance(decrypted, RoomMessage | StickerEvent):
                 self._work.put_nowait(partial(self.watcher.message, self, room, decrypted.source))
             return
         self._work.put_nowait(lambda: self._explain_undecryptable(room, event))

@@ -206,3 +206,25 @@ class RoomGuard:
                 "SELECT COUNT(*) FROM moderation_strike WHERE user_id = $1", user_id
             )
         )
+
+    @staticmethod
+    async def record_strike(
+        conn: Connection, user_id: str, room_id: str, event_id: str, protection: str
+    ) -> tuple[int, bool]:
+        """Record an offence once per event and protection: the user's strike count, and
+        whether this offence is new (False: ``event_id`` was already struck for
+        ``protection``, e.g. seen again after a restart)."""
+        row = await conn.fetchrow(
+            "INSERT INTO moderation_strike (user_id, room_id, event_id, protection, struck_at)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id, protection) DO NOTHING"
+            " RETURNING id",
+            user_id,
+            room_id,
+            event_id,
+            protection,
+            now_ms(),
+        )
+        count = await conn.fetchval(
+            "SELECT COUNT(*) FROM moderation_strike WHERE user_id = $1", user_id
+        )
+        return int(count), row is not None

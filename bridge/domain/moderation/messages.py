@@ -134,7 +134,8 @@ def is_only_links_or_media(event_type: str, content: Mapping[str, Any]) -> bool:
     if event_type == STICKER:
         return True
     current = current_content(content)
-    if current.get("msgtype") in MEDIA_MSGTYPES:
+    msgtype = current.get("msgtype")
+    if isinstance(msgtype, str) and msgtype in MEDIA_MSGTYPES:
         return True
     body = _body(current)
     if not _URL.search(body):

@@ -54,7 +54,12 @@ class WordMatch:
 
 def fold(text: str) -> str:
     """``text`` without case or accents: "Déjà VU" → "deja vu"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    return without_accents(text.casefold().translate(_LIGATURES))
+
+
+def without_accents(text: str) -> str:
+    """``text`` without accents: "Déjà VU" → "Deja VU"."""
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -150,7 +155,7 @@ class WordList:
                 if joined in self._words:
                     return WordMatch(self._words[joined], text[start:end])
         for pattern, entry in self._patterns:
-            match = pattern.search(text) or pattern.search(fold(text))
+            match = pattern.search(text) or pattern.search(without_accents(text))
             if match is not None:
                 return WordMatch(entry, match[0])
         return None
