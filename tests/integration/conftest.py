@@ -39,7 +39,16 @@ async def stack(
     dev = DevStack(
         tmp_path_factory.mktemp("stack"),
         port=free_port(),
-        config_overrides={"mail": smtp.config()},
+        config_overrides={
+            "mail": smtp.config(),
+            "moderation": {
+                # Join waves only where a test makes one: 20 joins of one room within a minute.
+                "join_wave_joins": 20,
+                "join_wave_seconds": 60,
+                # The forbidden word of test_moderation_protections.py.
+                "words": ["connard"],
+            },
+        },
     )
     await dev.start()
     try:
