@@ -81,9 +81,11 @@ async def test_team_room_has_its_state_encryption_levels_join_rule_and_space_lin
     assert team_state["departement"] == "69"
     assert team_state["location"]["uri"].startswith("geo:45.7")
     levels = state[("m.room.power_levels", "")]
-    assert levels["users"] == {alice.user_id: 100, agenda: 50}
+    moderation = config.bot_user_id("moderation")
+    assert levels["users"] == {alice.user_id: 100, agenda: 50, moderation: 50}
     assert levels["events"][TEAM_STATE] > 100  # only the appservice (the creator) publishes it
     assert state[("m.room.member", agenda)]["membership"] == "join"
+    assert state[("m.room.member", moderation)]["membership"] == "join"
 
     rules = state[("m.room.join_rules", "")]
     assert rules["join_rule"] == "restricted"
