@@ -1,0 +1,174 @@
+"""The admin room's commands about rooms on both engines, with a stand-in homeserver: !depuis
+ban/kick/mute on the join log (never our bots nor moderators; in one room or all), !verrouiller
+and !deverrouiller (with the room's projection requested), !protection and !protections, and
+forgetting a watched list lifting only the bans no other rule holds. (Against the real Synapse:
+tests/integration/test_join_wave.py, test_moderation_admin.py.)"""
+
+from __future__ import annotations
+
+from bots.commands import CommandContext, CommandRegistry
+from bots.moderation_commands import Admin, register_list_commands
+from bots.moderation_lists import forget_watched_list
+from bots.moderation_room_commands import register_room_commands
+from bridge.db.clock import now_ms
+from bridge.db.moderation_actions import ActionKind
+from bridge.db.policy import PolicyStore, RoomPurpose
+from bridge.db.room_guard import RoomGuard
+from bridge.domain.moderation.policy import PolicyRule, RuleKey, RuleKind
+from tests.db.test_moderation_alert_sender import (
+    ADMIN_ROOM,
+    APPSERVICE,
+    BOT,
+    MEMBER,
+    MODERATOR,
+    MODERATOR_2,
+    POLICY_ROOM,
+    TEAM_ROOM,
+    World,
+)
+from tests.db.test_moderation_alert_sender import world as world  # the fixture
+
+RAIDERS = ["@raid1:spam.example", "@raid2:spam.example"]
+
+
+async def run(world: World, text: str, *, sender: str = MODERATOR, room: str = ADMIN_ROOM) -> str:
+    registry = CommandRegistry()
+    admin = Admin(world.moderation, "localhost", registry)
+    register_list_commands(admin)
+    register_room_commands(admin)
+    name, _, args = text.removeprefix("!").partition(" ")
+    command = registry.find(name)
+    assert command is not None, name
+    reply = await command.handler(CommandContext(sender, room, "$cmd", args, "fr"))
+    return reply.body
+
+
+async def joined(world: World, room_id: str, *users: str) -> None:
+    async with world.db.acquire() as conn:
+        for user in users:
+            await RoomGuard.record_join(conn, room_id, user, now_ms(), f"$join-{user}")
+
+
+async def test_since_acts_on_recent_joiners_only(world: World) -> None:
+    await joined(world, TEAM_ROOM, *RAIDERS, MODERATOR_2, BOT)
+    await joined(world, "!root:localhost", RAIDERS[0])
+
+    kicked = await run(world, "!depuis 10m kick")
+    assert kicked.splitlines() == [
+        "👢 2 comptes arrivés dans les salons de la campagne depuis 10 min sont expulsés des "
+        "salons où ils sont arrivés :",
+        *(f"• {user}" for user in RAIDERS),
+    ]
+    kicks = {
+        (a.room_id, a.user_id) for u in RAIDERS for a in await world.moderation.actions.of_user(u)
+    }
+    assert kicks == {
+        (TEAM_ROOM, RAIDERS[0]),
+        (TEAM_ROOM, RAIDERS[1]),
+        ("!root:localhost", RAIDERS[0]),
+    }
+    assert await world.moderation.actions.of_user(MODERATOR_2) == []
+
+    muted = await run(world, f"!since 10m mute {world.team_id} flood")
+    assert muted.startswith(f"🔇 2 comptes arrivés dans Croix-Rousse ({world.team_id}) depuis")
+    assert await world.moderation.guard.muted(TEAM_ROOM) == set(RAIDERS)
+    assert (
+        await world.db.fetchval("SELECT COUNT(*) FROM room_sync WHERE team_id = $1", world.team_id)
+        == 1
+    )
+
+    banned = await run(world, "!depuis 10m ban")
+    assert "sont bannis de toute la campagne (raison : raid) :" in banned
+    writes = world.api.state_writes()
+    assert {body["entity"] for _, body in writes if body} == set(RAIDERS)
+    assert all(body and body["reason"] == "raid" for _, body in writes)
+
+
+async def test_since_refusals(world: World) -> None:
+    assert (await run(world, "!depuis 10m")).splitlines()[0] == (
+        "Il manque l'action après la durée : ban, kick ou mute."
+    )
+    assert (await run(world, "!depuis 10m kick #inconnu:localhost")).startswith(
+        "Je ne trouve pas de salon géré par la campagne pour « #inconnu:localhost »"
+    )
+    assert await run(world, "!depuis 10m kick") == (
+        "Personne n'est arrivé dans les salons de la campagne depuis 10 min (hors comptes de la "
+        "campagne et modérateurs)."
+    )
+    # Not a moderator; not in the admin room.
+    assert (await run(world, "!depuis 10m kick", sender=MEMBER)).startswith(
+        "Désolé, seuls les modérateurs"
+    )
+    assert (await run(world, "!depuis 10m kick", room=TEAM_ROOM)).startswith(
+        "Cette commande ne fonctionne que dans le salon d'administration"
+    )
+
+
+async def test_lock_and_unlock(world: World) -> None:
+    label = f"Croix-Rousse ({world.team_id})"
+    assert await run(world, f"!verrouiller {world.team_id}") == (
+        f"🔒 {label} est verrouillé : on n'y entre plus que sur invitation ou demande."
+    )
+    lockdown = await world.moderation.guard.lockdown(TEAM_ROOM)
+    assert lockdown is not None and lockdown.locked_by == MODERATOR
+    assert (
+        await run(world, f"!lock https://matrix.to/#/{TEAM_ROOM}")
+        == f"{label} est déjà verrouillé."
+    )
+    assert await run(world, f"!deverrouiller {TEAM_ROOM}") == f"🔓 {label} est déverrouillé."
+    assert await world.moderation.guard.lockdown(TEAM_ROOM) is None
+    assert await run(world, f"!unlock {world.team_id}") == f"{label} n'est pas verrouillé."
+    assert (await run(world, "!verrouiller")).splitlines()[0] == "Il manque le salon."
+
+
+async def test_protection_switches(world: World) -> None:
+    label = f"Croix-Rousse ({world.team_id})"
+    assert await run(world, "!protection mentions off") == (
+        "🛡️ mentions (mentions en masse) : désactivée partout."
+    )
+    assert await run(world, f"!protection mentions on {world.team_id}") == (
+        f"🛡️ mentions (mentions en masse) : activée dans {label}."
+    )
+    shown = (await run(world, "!protections")).splitlines()
+    assert shown[0].startswith("🛡️ Protections")
+    assert f"• mentions (mentions en masse) : désactivée — sauf : {label} (activée)" in shown
+    assert "• words (mots interdits) : activée" in shown
+    assert await run(world, "!protection mentions defaut") == (
+        "🛡️ mentions (mentions en masse) : réglage par défaut partout (maintenant activée)."
+    )
+    assert (await run(world, "!protection flood on")).splitlines()[0] == (
+        "Je ne connais pas la protection « flood »."
+    )
+
+
+async def test_forgetting_a_watched_list_lifts_only_its_own_bans(world: World) -> None:
+    watched = "!community:elsewhere.org"
+    policy = world.moderation.policy
+    await policy.set_room(RoomPurpose.WATCHED, watched, alias="#bans:elsewhere.org", added_by=None)
+
+    def rule(list_id: str, entity: str) -> PolicyRule:
+        return PolicyRule(
+            RuleKey(list_id, "m.policy.rule.user", f"rule:{entity}"),
+            RuleKind.USER,
+            entity,
+            "m.ban",
+            "spam",
+            APPSERVICE,
+            now_ms(),
+        )
+
+    only_watched, both = rule(watched, "@spam:spam.example"), rule(watched, "@both:spam.example")
+    ours = rule(POLICY_ROOM, "@both:spam.example")
+    async with world.db.acquire() as conn:
+        for each in (only_watched, both, ours):
+            await PolicyStore.put_rule(conn, each)
+        await PolicyStore.record_ban(conn, TEAM_ROOM, "@spam:spam.example", only_watched.key)
+        await PolicyStore.record_ban(conn, TEAM_ROOM, "@both:spam.example", both.key)
+
+    assert await forget_watched_list(world.moderation, watched) == (2, 1)
+    [unban] = await world.moderation.actions.of_user("@spam:spam.example")
+    assert unban.kind is ActionKind.UNBAN and unban.room_id == TEAM_ROOM
+    assert await world.moderation.actions.of_user("@both:spam.example") == []
+    assert await policy.banned_rooms("@both:spam.example") == [TEAM_ROOM]  # now our list's ban
+    assert await policy.rules(watched) == []
+    assert await policy.purpose_of(watched) is None
