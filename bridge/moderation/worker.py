@@ -70,12 +70,17 @@ class ActionWorker:
         actions = await self.queue.due(BATCH)
         if not actions:
             return 0
-        outcomes = await asyncio.gather(*(self._carry_out(action) for action in actions))
-        await self.queue.done(a.id for a, o in zip(actions, outcomes, strict=True) if o.done)
-        for action, outcome in zip(actions, outcomes, strict=True):
-            if not outcome.done:
-                await self.queue.failed(action, outcome.error, permanent=outcome.permanent)
+        await asyncio.gather(*(self._settle(action) for action in actions))
         return len(actions)
+
+    async def _settle(self, action: Action) -> None:
+        """Carry ``action`` out and record the outcome at once (a crash redoes at most the
+        actions under way, and redoing one is harmless)."""
+        outcome = await self._carry_out(action)
+        if outcome.done:
+            await self.queue.done([action.id])
+        else:
+            await self.queue.failed(action, outcome.error, permanent=outcome.permanent)
 
     async def _run(self) -> None:
         while True:
