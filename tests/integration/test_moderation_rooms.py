@@ -153,3 +153,31 @@ async def test_actions_written_as_rows_are_carried_out_in_the_team_room(
         lambda: queue.of_user(bob.user_id, limit=1), lambda a: a[0].failed_at is not None
     )
     assert failed.attempts == 1 and "M_FORBIDDEN" in (failed.last_error or "")
+
+
+async def test_after_a_crash_the_rooms_are_found_again_and_pending_actions_carried_out(
+    stack: DevStack, service: TeamService, new_user: NewUser
+) -> None:
+    alice, dave = await new_user(), await new_user()
+    team = await service.create_team_at("Équipe après la panne", "local", "69002", alice.user_id)
+    room_id = await joined_member(service, team, alice)
+    admin_room, ban_list = await admin_room_id(stack), await policy_list_id(stack)
+    db = service.repository.db
+    bridge = stack.component("bridge")
+    await bridge.stop(kill=True)
+    try:
+        # Written while the appservice is down (as the bots would), and the rooms' ids lost as
+        # if the crash came between creating them and recording them.
+        await ActionQueue(db).enqueue(
+            [ActionRequest(room_id, dave.user_id, ActionKind.BAN, reason="panne", cause="test")]
+        )
+        await db.execute("DELETE FROM moderation_room WHERE purpose IN ('admin', 'policy')")
+    finally:
+        await bridge.start()
+    assert (await admin_room_id(stack), await policy_list_id(stack)) == (admin_room, ban_list)
+    api = appservice_api(stack)
+    banned = await eventually(
+        lambda: api.state(room_id),
+        lambda state: (state.get(("m.room.member", dave.user_id)) or {}).get("membership") == "ban",
+    )
+    assert banned[("m.room.member", dave.user_id)]["reason"] == "panne"
