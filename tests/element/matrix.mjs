@@ -205,7 +205,11 @@ export async function openRoomWithBot(client, { room, bot, joinTimeoutMs }) {
     let roomId = room;
     if (roomId) {
         if (client.getRoom(roomId)?.getMyMembership() !== "join") await client.joinRoom(roomId);
-        const botState = botMembership(client, roomId, bot);
+        // Just joined, the room's state may not have synced yet: ask the server.
+        const botState = await client
+            .getStateEvent(roomId, "m.room.member", bot)
+            .then((content) => content?.membership)
+            .catch(() => undefined);
         if (botState !== "join" && botState !== "invite") await client.invite(roomId, bot);
     } else {
         roomId = await createDm(client, bot);

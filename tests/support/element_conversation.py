@@ -58,6 +58,7 @@ class ElementConversation:
             (``OnlySignedDevicesIsolationMode``), ``"all"`` trusts every device.
         greeting_count: how many bot messages to await once the bot has joined the DM (default:
             1, the welcome bot's greeting; 0 for a bot that does not greet).
+        room: talk with the bot in this room (joined, accepting its invite) instead of a new DM.
         reply_timeout: seconds to wait for the bot's messages at each step.
         step_timeout: seconds after which the client gives up on a step and exits.
     """
@@ -71,6 +72,7 @@ class ElementConversation:
         *,
         isolation: Literal["signed", "all"] = "signed",
         greeting_count: int | None = None,
+        room: str | None = None,
         reply_timeout: float = 30,
         step_timeout: float = 120,
     ) -> None:
@@ -80,6 +82,7 @@ class ElementConversation:
             *("--isolation", isolation, "--reply-timeout", str(reply_timeout)),
             *("--timeout", str(step_timeout)),
             *(() if greeting_count is None else ("--greeting", str(greeting_count))),
+            *(() if room is None else ("--room", room)),
         ]
         self.password = password
         self.step_timeout = step_timeout
