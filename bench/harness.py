@@ -4,11 +4,14 @@ when the run went wrong or ``keep`` asks for it)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,6 +21,28 @@ from ralliement.devstack.stack import DevStack, StackInfo, free_port
 
 def progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def run_stack_bench(name: str, bench: Callable[[], Awaitable[int]]) -> int:
+    """Run ``bench`` (which prints its figures and returns the exit status) with warnings logged
+    to stderr; Ctrl-C or SIGTERM cancel it, which stops its stack, and exit with 130."""
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+
+    async def cancellable() -> int:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        return await bench()
+
+    try:
+        return asyncio.run(cancellable())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print(f"bench.{name}: interrupted; the stack was stopped", file=sys.stderr)
+        return 130
 
 
 class BenchRun:

@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import json
 import logging
-import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -53,7 +52,7 @@ from ralliement.config import load_config
 from ralliement.devstack.accounts import register_user
 
 from .figures import Summary
-from .harness import BenchRun, progress
+from .harness import BenchRun, progress, run_stack_bench
 
 log = logging.getLogger("bench.moderation")
 
@@ -334,9 +333,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    main_task = asyncio.current_task()
-    assert main_task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     try:
         results = await run(args.rooms, args.blocks, args.keep)
     except BenchError as error:
@@ -350,16 +346,7 @@ async def _main(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING,
-        stream=sys.stderr,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
-    try:
-        return asyncio.run(_main(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("bench.moderation: interrupted; the stack was stopped", file=sys.stderr)
-        return 130
+    return run_stack_bench("moderation", lambda: _main(args))
 
 
 if __name__ == "__main__":

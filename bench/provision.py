@@ -38,7 +38,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
 import sqlite3
 import sys
 import time
@@ -60,7 +59,7 @@ from bridge.rooms.matrix import RoomState
 from ralliement.config import load_config
 from ralliement.devstack.accounts import register_user
 
-from .harness import BenchRun, progress
+from .harness import BenchRun, progress, run_stack_bench
 from .provision_figures import POLL_SECONDS, Block, Results, json_line, table
 
 log = logging.getLogger("bench.provision")
@@ -340,9 +339,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    main_task = asyncio.current_task()
-    assert main_task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     try:
         results = await run(args.n, args.blocks, args.keep)
     except BenchError as error:
@@ -356,16 +352,7 @@ async def _main(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING,
-        stream=sys.stderr,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
-    try:
-        return asyncio.run(_main(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("bench.provision: interrupted; the stack was stopped", file=sys.stderr)
-        return 130
+    return run_stack_bench("provision", lambda: _main(args))
 
 
 if __name__ == "__main__":

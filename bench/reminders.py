@@ -36,7 +36,6 @@ import argparse
 import asyncio
 import logging
 import math
-import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -59,7 +58,7 @@ from ralliement.devstack.stack import StackState, app_config_dict
 from tests.support.matrix_user import MatrixUser
 
 from .figures import Summary
-from .harness import BenchRun, progress
+from .harness import BenchRun, progress, run_stack_bench
 from .reminder_clients import (
     Arrivals,
     close_user,
@@ -309,9 +308,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    main_task = asyncio.current_task()
-    assert main_task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     try:
         results = await run(args.n, args.receivers, args.timeout, args.keep)
     except BenchError as error:
@@ -325,16 +321,7 @@ async def _main(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING,
-        stream=sys.stderr,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
-    try:
-        return asyncio.run(_main(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("bench.reminders: interrupted; the stack was stopped", file=sys.stderr)
-        return 130
+    return run_stack_bench("reminders", lambda: _main(args))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -51,7 +50,7 @@ from tests.support.matrix_user import MatrixUser, Received
 
 from .echo_bot import EchoBot, EchoBotError
 from .figures import Sample, Series, json_line, table
-from .harness import BenchRun, progress
+from .harness import BenchRun, progress, run_stack_bench
 
 log = logging.getLogger("bench.roundtrip")
 
@@ -233,9 +232,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    main_task = asyncio.current_task()
-    assert main_task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     try:
         series = await run(args.n, args.warmup, args.timeout, args.keep)
     except (BenchError, EchoBotError) as error:
@@ -249,16 +245,7 @@ async def _main(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING,
-        stream=sys.stderr,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
-    )
-    try:
-        return asyncio.run(_main(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("bench.roundtrip: interrupted; the stack was stopped", file=sys.stderr)
-        return 130
+    return run_stack_bench("roundtrip", lambda: _main(args))
 
 
 if __name__ == "__main__":
