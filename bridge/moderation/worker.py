@@ -12,13 +12,13 @@ wake the worker at once; rows written by other processes (the bots) are found by
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
 from mautrix.errors import MatrixRequestError
 
 from bridge.db.moderation_actions import Action, ActionKind, ActionQueue
+from bridge.outbox_worker import OutboxWorker
 from bridge.rooms.matrix import RoomClient
 
 log = logging.getLogger("bridge.moderation.worker")
@@ -40,30 +40,19 @@ class Outcome:
 DONE = Outcome(done=True)
 
 
-class ActionWorker:
+class ActionWorker(OutboxWorker):
     """A background task draining :class:`ActionQueue` through a :class:`RoomClient`."""
+
+    task_name = "moderation-actions"
+    poll_seconds = POLL_SECONDS
 
     def __init__(
         self, queue: ActionQueue, client: RoomClient, *, concurrency: int = CONCURRENCY
     ) -> None:
+        super().__init__(log)
         self.queue = queue
         self.client = client
         self._slots = asyncio.Semaphore(concurrency)
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="moderation-actions")
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def run_once(self) -> int:
         """Carry out the due actions at once; returns how many were tried."""
@@ -81,20 +70,6 @@ class ActionWorker:
             await self.queue.done([action.id])
         else:
             await self.queue.failed(action, outcome.error, permanent=outcome.permanent)
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                handled = await self.run_once()
-            except Exception:
-                log.exception("Moderation action loop failed; retrying")
-                handled = 0
-                await asyncio.sleep(1)
-            if handled:
-                continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
 
     async def _carry_out(self, action: Action) -> Outcome:
         async with self._slots:
