@@ -26,10 +26,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from bridge.db.managed_rooms import ManagedKind
 from bridge.db.moderation_actions import ActionKind, ActionRequest
 from bridge.db.moderation_alerts import Alert, Report
-from bridge.db.room_sync import request_room_sync
 from bridge.domain.moderation.policy import RuleKind
 
 from .client import BotClient
@@ -224,10 +222,9 @@ class QuickActions:
             return None
         room = await self.moderation.rooms.get(room_id)
         label = room_label(room) if room else str(alert.payload.get("room_name") or room_id)
-        async with self.moderation.guard.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
-            unlocked = await self.moderation.guard.unlock(conn, room_id)
-            if unlocked and room is not None and room.kind is ManagedKind.TEAM:
-                await request_room_sync(conn, room.key)
+        if room is None:
+            return None
+        unlocked = await self.moderation.set_lockdown(room, locked=False, by=moderator)
         if not unlocked:
             text = translate("moderation.quick.not_locked", self.language, room=label)
             return text, escape(text)

@@ -4,8 +4,8 @@
   window (the join log the appservice keeps), never our users nor moderators: ``ban`` writes one
   rule per account in the campaign's list (reason "raid" unless given), ``kick`` kicks them
   from the rooms they joined, ``mute`` takes their voice in those team rooms.
-- ``!verrouiller <salon>`` / ``!deverrouiller <salon>``: a team room's lockdown (its join rule
-  becomes knock or invite while locked; the appservice projects it).
+- ``!verrouiller <salon>`` / ``!deverrouiller <salon>``: a team room's or a space's lockdown (its
+  join rule becomes knock or invite while locked; see ``ModerationServices.set_lockdown``).
 - ``!protections``: each protection, everywhere and per room; ``!protection <nom>
   on|off|defaut [salon]`` switches one.
 
@@ -44,7 +44,6 @@ from .moderation_views import Notice, protection_words
 log = logging.getLogger("bots.moderation.rooms")
 
 ROOM_UNKNOWN = "moderation.room_unknown"
-ROOM_NOT_TEAM = "moderation.room_not_team"
 #: Rules written at once by !depuis ban.
 CONCURRENT_RULES = 8
 
@@ -59,13 +58,6 @@ async def named_room(moderation: ModerationServices, text: str) -> ManagedRoom:
     room = await find_managed_room(moderation, reference) if reference else None
     if room is None:
         raise ArgumentError(ROOM_UNKNOWN, room=text)
-    return room
-
-
-async def team_room(moderation: ModerationServices, text: str) -> ManagedRoom:
-    room = await named_room(moderation, text)
-    if room.kind is not ManagedKind.TEAM:
-        raise ArgumentError(ROOM_NOT_TEAM, room=text)
     return room
 
 
@@ -147,14 +139,8 @@ def register_room_commands(admin: Admin) -> None:
         usage="<salon>",
     )
     async def lock(context: CommandContext, powers: RoomPowers) -> Reply:
-        room = await team_room(moderation, parse_room_argument(context.args))
-        guard = moderation.guard
-        async with guard.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
-            locked = await RoomGuard.lock(
-                conn, room.room_id, reason="moderator", locked_by=context.sender
-            )
-            if locked:
-                await request_room_sync(conn, room.key)
+        room = await named_room(moderation, parse_room_argument(context.args))
+        locked = await moderation.set_lockdown(room, locked=True, by=context.sender)
         key = "moderation.lock.done" if locked else "moderation.lock.already"
         return Reply(translate(key, context.language, room=room_label(room)))
 
@@ -166,12 +152,8 @@ def register_room_commands(admin: Admin) -> None:
         usage="<salon>",
     )
     async def unlock(context: CommandContext, powers: RoomPowers) -> Reply:
-        room = await team_room(moderation, parse_room_argument(context.args))
-        guard = moderation.guard
-        async with guard.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
-            unlocked = await RoomGuard.unlock(conn, room.room_id)
-            if unlocked:
-                await request_room_sync(conn, room.key)
+        room = await named_room(moderation, parse_room_argument(context.args))
+        unlocked = await moderation.set_lockdown(room, locked=False, by=context.sender)
         key = "moderation.unlock.done" if unlocked else "moderation.unlock.not_locked"
         return Reply(translate(key, context.language, room=room_label(room)))
 

@@ -9,11 +9,13 @@ from urllib.parse import quote
 from mautrix.util.async_db import Database
 
 from bridge.db.clock import now_ms
-from bridge.db.managed_rooms import ManagedRooms
+from bridge.db.managed_rooms import ManagedKind, ManagedRoom, ManagedRooms
 from bridge.db.moderation_actions import ActionQueue
 from bridge.db.moderation_alerts import AlertOutbox, ReportRepository
 from bridge.db.policy import PolicyStore, RoomPurpose
 from bridge.db.room_guard import RoomGuard
+from bridge.db.room_sync import request_room_sync
+from bridge.db.spaces import ROOT
 from bridge.domain.moderation.policy import (
     WRITE_TYPES,
     RuleKind,
@@ -21,6 +23,7 @@ from bridge.domain.moderation.policy import (
     rule_state_key,
 )
 from bridge.domain.moderation.protections import Protection, is_enabled
+from bridge.rooms.state import space_join_rules
 from ralliement.config_schema import ModerationConfig
 
 from .homeserver_api import HomeserverAPI
@@ -115,6 +118,33 @@ class ModerationServices:
             f"{quote(rule_state_key(entity), safe='')}"
         )
         await self.api.request("PUT", path, content, as_user=self.bot_user_id)
+
+    async def set_lockdown(
+        self, room: ManagedRoom, *, locked: bool, by: str, reason: str = "moderator"
+    ) -> bool:
+        """Lock ``room`` down (knock or invite only) or open it again; False if it already was.
+
+        A team room's projection follows the row (the appservice syncs it); a space has no
+        projection, so its join rule is put at once, as the appservice (only it may).
+        """
+        guard = self.guard
+        async with guard.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
+            if locked:
+                changed = await RoomGuard.lock(conn, room.room_id, reason=reason, locked_by=by)
+            else:
+                changed = await RoomGuard.unlock(conn, room.room_id)
+            if changed and room.kind is ManagedKind.TEAM:
+                await request_room_sync(conn, room.key)
+        if changed and room.kind is ManagedKind.SPACE:
+            spaces = {
+                space.key: space.room_id
+                for space in await self.rooms.all()
+                if space.kind is ManagedKind.SPACE
+            }
+            parent = None if room.key == ROOT else spaces.get(ROOT)
+            path = f"/_matrix/client/v3/rooms/{quote(room.room_id)}/state/m.room.join_rules/"
+            await self.api.request("PUT", path, space_join_rules(parent, locked=locked))
+        return changed
 
     def since(self, seconds: float) -> int:
         """The instant ``seconds`` ago, as the database stores it."""

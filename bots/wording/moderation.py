@@ -98,11 +98,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I find no room of the campaign for “{room}”: give a team's id, a team room's "
         "address (#room:server) or id (!…), or a matrix.to link.",
     },
-    "moderation.room_not_team": {
-        "fr": "« {room} » est un espace, pas un salon d'équipe : seuls les salons d'équipe se "
-        "verrouillent.",
-        "en": "“{room}” is a space, not a team room: only team rooms can be locked.",
-    },
     # --- !ban ------------------------------------------------------------------------------------
     "moderation.ban.usage": {
         "fr": "Écrivez : !ban <@compte:serveur | motif | serveur> <raison>, par exemple "

@@ -14,6 +14,7 @@ from bridge.db.clock import now_ms
 from bridge.db.moderation_actions import ActionKind
 from bridge.db.policy import PolicyStore, RoomPurpose
 from bridge.db.room_guard import RoomGuard
+from bridge.db.spaces import SpaceRepository
 from bridge.domain.moderation.policy import PolicyRule, RuleKey, RuleKind
 from tests.db.test_moderation_alert_sender import (
     ADMIN_ROOM,
@@ -119,6 +120,30 @@ async def test_lock_and_unlock(world: World) -> None:
     assert await world.moderation.guard.lockdown(TEAM_ROOM) is None
     assert await run(world, f"!unlock {world.team_id}") == f"{label} n'est pas verrouillé."
     assert (await run(world, "!verrouiller")).splitlines()[0] == "Il manque le salon."
+
+
+async def test_a_space_is_locked_and_unlocked_by_its_join_rule(world: World) -> None:
+    spaces = SpaceRepository(world.db)
+    await spaces.save("root", "!root:localhost")
+    await spaces.save("69", "!space69:localhost")
+
+    assert await run(world, "!verrouiller !space69:localhost") == (
+        "🔒 69 est verrouillé : on n'y entre plus que sur invitation ou demande."
+    )
+    assert await run(world, "!deverrouiller !space69:localhost") == "🔓 69 est déverrouillé."
+
+    path = "/_matrix/client/v3/rooms/%21space69%3Alocalhost/state/m.room.join_rules/"
+    assert world.api.state_writes() == [
+        (path, {"join_rule": "invite"}),
+        (
+            path,
+            {
+                "join_rule": "restricted",
+                "allow": [{"type": "m.room_membership", "room_id": "!root:localhost"}],
+            },
+        ),
+    ]
+    assert await world.moderation.guard.lockdown("!space69:localhost") is None
 
 
 async def test_protection_switches(world: World) -> None:
