@@ -266,7 +266,25 @@ class ProtectionWatcher(MessageWatcher):
         try:
             await self.moderation.write_rule(RuleKind.USER, user_id, reason)
         except Exception:
-            log.exception("Could not write the ban rule of %s after %d strikes", user_id, limit)
+            # Without the rule (no policy list yet, homeserver unreachable), the ban must not be
+            # lost: ban actions in every managed room, which the appservice carries out.
+            log.exception(
+                "Could not write the ban rule of %s after %d strikes; banning room by room",
+                user_id,
+                limit,
+            )
+            bans = [
+                ActionRequest(
+                    room_id=room_id,
+                    user_id=user_id,
+                    kind=ActionKind.BAN,
+                    reason=reason,
+                    cause="protection:strikes",
+                    requested_by=self.moderation.bot_user_id,
+                )
+                for room_id in await self.moderation.rooms.room_ids()
+            ]
+            await self.moderation.actions.enqueue(bans)
 
     async def _warn(
         self, bot: BotClient, room: MatrixRoom, offence: Offence, *, strikes_left: int

@@ -25,6 +25,7 @@ from bridge.db import create_database
 from bridge.db.clock import now_ms
 from bridge.db.policy import RoomPurpose
 from bridge.db.room_guard import RoomGuard
+from bridge.db.spaces import SpaceRepository
 from bridge.db.teams import TeamRepository
 from bridge.domain.moderation.protections import Protection
 from bridge.domain.teams import TeamService
@@ -250,6 +251,22 @@ async def test_ban_after_k_strikes(world: World) -> None:
     assert last.endswith(
         "C'était le dernier avertissement : vous êtes exclu de tous les salons de la campagne."
     )
+
+
+async def test_ban_after_k_strikes_without_a_policy_list_bans_room_by_room(world: World) -> None:
+    await world.db.execute("DELETE FROM moderation_room WHERE purpose = 'policy'")
+    await SpaceRepository(world.db).save("root", "!root:localhost")
+
+    await world.say(TROLL, text("connard"), "$one")
+    await world.say(TROLL, text("connard !"), "$two")
+
+    assert world.api.requests == []  # no list to write the rule in
+    bans = [(kind, user) for kind, user, _, _ in await world.actions() if kind == "ban"]
+    assert bans == [("ban", TROLL), ("ban", TROLL)]
+    rooms = await world.db.fetch(
+        "SELECT room_id FROM moderation_action WHERE action = 'ban' ORDER BY room_id"
+    )
+    assert [row["room_id"] for row in rooms] == ["!root:localhost", TEAM_ROOM]
 
 
 async def test_edit_judged_on_its_new_content(world: World) -> None:
