@@ -23,7 +23,7 @@ from bots.moderation_commands import (
     check_bannable,
 )
 from bots.moderation_lists import UNWATCH_UNKNOWN, WATCH_NOT_FOUND, WATCH_OWN
-from bots.moderation_room_commands import ROOM_NOT_TEAM, ROOM_UNKNOWN
+from bots.moderation_room_commands import ROOM_UNKNOWN
 from bots.moderation_rooms import RoomPowers, powers_of_state
 from bots.refusals import refusal
 from bridge.domain.errors import DomainError
@@ -375,7 +375,6 @@ ADMIN_REFUSALS: list[tuple[DomainError, str | None]] = [
     (ArgumentError(args.PROTECTION_UNKNOWN, name="flood"), "moderation.protection.usage"),
     (ArgumentError(args.PROTECTION_STATE_INVALID, text="bof"), "moderation.protection.usage"),
     (ArgumentError(ROOM_UNKNOWN, room="#x:localhost"), "moderation.unlock.usage"),
-    (ArgumentError(ROOM_NOT_TEAM, room="root"), "moderation.lock.usage"),
     (ArgumentError(WATCH_NOT_FOUND, text="#bans:matrix.org"), "moderation.watch.usage"),
     (ArgumentError(UNWATCH_UNKNOWN, text="#bans:matrix.org"), "moderation.unwatch.usage"),
     (DomainError(TOO_WIDE, entity="@*:*"), None),
