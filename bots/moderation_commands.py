@@ -239,13 +239,14 @@ async def ban_applied(
             for room_id in failed:
                 room = await moderation.rooms.get(room_id)
                 labels.append(room_label(room) if room else room_id)
+            refused = translate_count("moderation.ban.refused", len(failed), language)
             return Reply(
-                translate(
+                translate_count(
                     "moderation.ban.partly_applied",
+                    done,
                     language,
                     entity=user_id,
-                    done=done,
-                    failed=len(failed),
+                    refused=refused,
                     rooms=", ".join(labels),
                 )
             )

@@ -148,8 +148,18 @@ async def unwatch_list(moderation: ModerationServices, context: CommandContext) 
     except HomeserverError as error:
         log.info("Leaving the list %s: %s", found.room_id, error)
     name = list_name(found, found.room_id)
-    return Reply(
-        translate("moderation.unwatch.done", language, name=name, rules=rules, unbans=unbans)
+    return Reply(unwatched_words(name, rules, unbans, language))
+
+
+def unwatched_words(name: str, rules: int, unbans: int, language: Language) -> str:
+    """The answer of !nepplussurveiller, counts in words: "… : 1 règle oubliée, aucun
+    bannissement levé"."""
+    return translate(
+        "moderation.unwatch.done",
+        language,
+        name=name,
+        rules=translate_count("moderation.unwatch.rules", rules, language),
+        unbans=translate_count("moderation.unwatch.unbans", unbans, language),
     )
 
 

@@ -174,9 +174,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "✅ {entity} est banni de {count} salons.",
         "en": "✅ {entity} is banned from {count} rooms.",
     },
-    "moderation.ban.partly_applied": {
-        "fr": "⚠️ {entity} est banni de {done} salons ; {failed} ont refusé : {rooms}.",
-        "en": "⚠️ {entity} is banned from {done} rooms; {failed} refused: {rooms}.",
+    "moderation.ban.partly_applied.zero": {
+        "fr": "⚠️ {entity} n'est banni d'aucun salon ; {refused} : {rooms}.",
+        "en": "⚠️ {entity} is banned from no room; {refused}: {rooms}.",
+    },
+    "moderation.ban.partly_applied.one": {
+        "fr": "⚠️ {entity} est banni de {count} salon ; {refused} : {rooms}.",
+        "en": "⚠️ {entity} is banned from {count} room; {refused}: {rooms}.",
+    },
+    "moderation.ban.partly_applied.many": {
+        "fr": "⚠️ {entity} est banni de {count} salons ; {refused} : {rooms}.",
+        "en": "⚠️ {entity} is banned from {count} rooms; {refused}: {rooms}.",
+    },
+    "moderation.ban.refused.one": {
+        "fr": "{count} a refusé",
+        "en": "{count} refused",
+    },
+    "moderation.ban.refused.many": {
+        "fr": "{count} ont refusé",
+        "en": "{count} refused",
     },
     # --- !unban ----------------------------------------------------------------------------------
     "moderation.unban.usage": {
@@ -303,9 +319,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{text}” is not a watched list.",
     },
     "moderation.unwatch.done": {
-        "fr": "Je ne surveille plus {name} : {rules} règles oubliées, {unbans} bannissements "
-        "levés.",
-        "en": "I no longer watch {name}: {rules} rules forgotten, {unbans} bans lifted.",
+        "fr": "Je ne surveille plus {name} : {rules}, {unbans}.",
+        "en": "I no longer watch {name}: {rules}, {unbans}.",
+    },
+    "moderation.unwatch.rules.zero": {
+        "fr": "aucune règle oubliée",
+        "en": "no rules forgotten",
+    },
+    "moderation.unwatch.rules.one": {
+        "fr": "{count} règle oubliée",
+        "en": "{count} rule forgotten",
+    },
+    "moderation.unwatch.rules.many": {
+        "fr": "{count} règles oubliées",
+        "en": "{count} rules forgotten",
+    },
+    "moderation.unwatch.unbans.zero": {
+        "fr": "aucun bannissement levé",
+        "en": "no bans lifted",
+    },
+    "moderation.unwatch.unbans.one": {
+        "fr": "{count} bannissement levé",
+        "en": "{count} ban lifted",
+    },
+    "moderation.unwatch.unbans.many": {
+        "fr": "{count} bannissements levés",
+        "en": "{count} bans lifted",
     },
     # --- !depuis ---------------------------------------------------------------------------------
     "moderation.since.usage": {

@@ -1,17 +1,19 @@
 """The admin room's commands about rooms on both engines, with a stand-in homeserver: !depuis
 ban/kick/mute on the join log (never our bots nor moderators; in one room or all), !verrouiller
 and !deverrouiller (with the room's projection requested), !protection and !protections, and
-forgetting a watched list lifting only the bans no other rule holds. (Against the real Synapse:
+forgetting a watched list lifting only the bans no other rule holds, and counts said in words
+(1 règle, aucun bannissement). (Against the real Synapse:
 tests/integration/test_join_wave.py, test_moderation_admin.py.)"""
 
 from __future__ import annotations
 
+import asyncio
+
 from bots.commands import CommandContext, CommandRegistry
-from bots.moderation_commands import Admin, register_list_commands
-from bots.moderation_lists import forget_watched_list
+from bots.moderation_commands import Admin, ban_applied, register_list_commands
 from bots.moderation_room_commands import register_room_commands
 from bridge.db.clock import now_ms
-from bridge.db.moderation_actions import ActionKind
+from bridge.db.moderation_actions import ActionKind, ActionRequest
 from bridge.db.policy import PolicyStore, RoomPurpose
 from bridge.db.room_guard import RoomGuard
 from bridge.db.spaces import SpaceRepository
@@ -190,10 +192,71 @@ async def test_forgetting_a_watched_list_lifts_only_its_own_bans(world: World) -
         await PolicyStore.record_ban(conn, TEAM_ROOM, "@spam:spam.example", only_watched.key)
         await PolicyStore.record_ban(conn, TEAM_ROOM, "@both:spam.example", both.key)
 
-    assert await forget_watched_list(world.moderation, watched) == (2, 1)
+    assert await run(world, f"!nepplussurveiller {watched}") == (
+        "Je ne surveille plus #bans:elsewhere.org : 2 règles oubliées, 1 bannissement levé."
+    )
     [unban] = await world.moderation.actions.of_user("@spam:spam.example")
     assert unban.kind is ActionKind.UNBAN and unban.room_id == TEAM_ROOM
     assert await world.moderation.actions.of_user("@both:spam.example") == []
     assert await policy.banned_rooms("@both:spam.example") == [TEAM_ROOM]  # now our list's ban
     assert await policy.rules(watched) == []
     assert await policy.purpose_of(watched) is None
+
+
+async def test_forgetting_lists_counts_in_words(world: World) -> None:
+    policy = world.moderation.policy
+    for list_id in ("!empty:elsewhere.org", "!one:elsewhere.org"):
+        await policy.set_room(RoomPurpose.WATCHED, list_id, alias=None, added_by=None)
+    async with world.db.acquire() as conn:
+        await PolicyStore.put_rule(
+            conn,
+            PolicyRule(
+                RuleKey("!one:elsewhere.org", "m.policy.rule.user", "rule:@x:spam.example"),
+                RuleKind.USER,
+                "@x:spam.example",
+                "m.ban",
+                "spam",
+                APPSERVICE,
+                now_ms(),
+            ),
+        )
+    assert (await run(world, "!unwatch !empty:elsewhere.org")).endswith(
+        " : aucune règle oubliée, aucun bannissement levé."
+    )
+    assert (await run(world, "!unwatch !one:elsewhere.org")).endswith(
+        " : 1 règle oubliée, aucun bannissement levé."
+    )
+
+
+async def test_ban_follow_up_counts_the_rooms_in_words(world: World) -> None:
+    actions = world.moderation.actions
+    troll = "@troll:spam.example"
+    started = now_ms()
+
+    async def bans(*outcomes: bool) -> None:
+        rooms = [TEAM_ROOM, "!other:localhost", "!third:localhost"][: len(outcomes)]
+        await actions.enqueue(
+            ActionRequest(room, troll, ActionKind.BAN, reason="spam", cause="test")
+            for room in rooms
+        )
+        due = {action.room_id: action for action in await actions.due()}
+        for room, done in zip(rooms, outcomes, strict=True):
+            if done:
+                await actions.done([due[room].id])
+            else:
+                await actions.failed(due[room], "M_FORBIDDEN", permanent=True)
+
+    await bans(True, False)
+    reply = await ban_applied(world.moderation, troll, started, "fr", timeout=5)
+    assert reply is not None and reply.body == (
+        f"⚠️ {troll} est banni de 1 salon ; 1 a refusé : !other:localhost."
+    )
+
+    started = now_ms() + 1
+    await asyncio.sleep(0.01)
+    await bans(False, False, True)
+    reply = await ban_applied(world.moderation, troll, started, "en", timeout=5)
+    assert reply is not None and reply.body == (
+        f"⚠️ {troll} is banned from 1 room; 2 refused: !other:localhost, "
+        f"Croix-Rousse ({world.team_id})."
+    )

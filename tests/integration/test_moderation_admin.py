@@ -162,7 +162,7 @@ async def test_a_watched_list_bans_until_it_is_forgotten(
     )
 
     _, reply = await command(moderator, admin_room, f"!nepplussurveiller {alias}")
-    assert (reply.body or "").startswith(f"Je ne surveille plus {alias} : 1 règles oubliées, ")
+    assert (reply.body or "").startswith(f"Je ne surveille plus {alias} : 1 règle oubliée, ")
     await eventually(
         lambda: membership(api, team_room, spammer.user_id), lambda m: m == "leave", timeout=60
     )
