@@ -115,7 +115,10 @@ class ModerationAlertSender:
         room_id = room_id or alert.payload.get("room_id")
         room = await self.moderation.rooms.get(str(room_id)) if room_id else None
         room_name = room_label(room) if room else None
-        return alert_content(alert, report=report, room_name=room_name, language=self.language)
+        knock = room is not None and self.moderation.knocks_when_locked(room)
+        return alert_content(
+            alert, report=report, room_name=room_name, language=self.language, knock=knock
+        )
 
 
 @dataclass

@@ -200,8 +200,9 @@ def _link_target(text: str) -> str | None:
 
 
 def parse_room(text: str) -> RoomReference | None:
-    """A room reference: ``!id:server``, ``#alias:server``, a ``matrix.to`` link or a team's
-    id; None when the text is none of these."""
+    """A room reference: ``!id:server``, ``#alias:server``, a ``matrix.to`` or ``matrix:``
+    link, or a key (a team's id, or a space's: ``root``, a département's code such as ``69``
+    or ``2A``, any case); None when the text is none of these."""
     word = text.strip().strip("<>")
     is_link = "/" in word or word.startswith("matrix:")
     target = _link_target(word) if is_link else word
@@ -211,7 +212,7 @@ def parse_room(text: str) -> RoomReference | None:
         return RoomReference(room_id=target)
     if _ALIAS.fullmatch(target):
         return RoomReference(alias=target)
-    if not is_link and _TEAM_ID.fullmatch(word):
+    if not is_link and _TEAM_ID.fullmatch(word.casefold()):
         return RoomReference(team_id=word)
     return None
 

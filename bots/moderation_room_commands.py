@@ -9,7 +9,8 @@
 - ``!protections``: each protection, everywhere and per room; ``!protection <nom>
   on|off|defaut [salon]`` switches one.
 
-A room is named by its team's id, its address, its id, or a ``matrix.to`` link.
+A room is named by its team's id, a space by its key (``root``, a département's code such as
+``69`` or ``2A``), or either by its address, its id, or a ``matrix.to`` or ``matrix:`` link.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .moderation_arguments import (
 from .moderation_commands import Admin
 from .moderation_rooms import RoomPowers, find_managed_room, room_label
 from .moderation_services import ModerationServices
-from .moderation_views import Notice, protection_words
+from .moderation_views import Notice, entry_words, protection_words
 
 log = logging.getLogger("bots.moderation.rooms")
 
@@ -140,9 +141,13 @@ def register_room_commands(admin: Admin) -> None:
     )
     async def lock(context: CommandContext, powers: RoomPowers) -> Reply:
         room = await named_room(moderation, parse_room_argument(context.args))
-        locked = await moderation.set_lockdown(room, locked=True, by=context.sender)
-        key = "moderation.lock.done" if locked else "moderation.lock.already"
-        return Reply(translate(key, context.language, room=room_label(room)))
+        language = context.language
+        if not await moderation.set_lockdown(room, locked=True, by=context.sender):
+            return Reply(translate("moderation.lock.already", language, room=room_label(room)))
+        entry = entry_words(moderation.knocks_when_locked(room), language)
+        return Reply(
+            translate("moderation.lock.done", language, room=room_label(room), entry=entry)
+        )
 
     @admin.command(
         "deverrouiller",

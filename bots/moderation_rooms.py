@@ -125,8 +125,9 @@ async def find_managed_room(
 ) -> ManagedRoom | None:
     """The team room or space ``reference`` names; None when it is not one of ours."""
     if reference.team_id is not None:
+        key = reference.team_id.casefold()
         return next(
-            (room for room in await moderation.rooms.all() if room.key == reference.team_id),
+            (room for room in await moderation.rooms.all() if room.key.casefold() == key),
             None,
         )
     room_id = reference.room_id

@@ -48,6 +48,8 @@ class ModerationServices:
         api: the homeserver, with the appservice token.
         bot_user_id: the moderation bot.
         our_users: the appservice's own users (its bot and every bot): never moderated.
+        allow_knock: ``campaign.allow_knock``: a locked team room lets people ask to join
+            (knock); a locked space never does.
     """
 
     policy: PolicyStore
@@ -60,6 +62,7 @@ class ModerationServices:
     api: HomeserverAPI
     bot_user_id: str
     our_users: frozenset[str]
+    allow_knock: bool = False
 
     @classmethod
     def on_database(
@@ -70,6 +73,7 @@ class ModerationServices:
         api: HomeserverAPI,
         bot_user_id: str,
         our_users: frozenset[str],
+        allow_knock: bool = False,
     ) -> ModerationServices:
         return cls(
             policy=PolicyStore(db),
@@ -82,7 +86,13 @@ class ModerationServices:
             api=api,
             bot_user_id=bot_user_id,
             our_users=our_users,
+            allow_knock=allow_knock,
         )
+
+    def knocks_when_locked(self, room: ManagedRoom) -> bool:
+        """Whether people may still ask to join ``room`` (knock) while it is locked down: in a
+        team room when the campaign allows knocking; never in a space (invite only)."""
+        return self.allow_knock and room.kind is ManagedKind.TEAM
 
     async def admin_room(self) -> str | None:
         room = await self.policy.room(RoomPurpose.ADMIN)

@@ -77,6 +77,12 @@ def with_users(key: str, language: Language, users: dict[str, str], **values: An
     return text, html
 
 
+def entry_words(knock: bool, language: Language) -> str:
+    """How people still get into a locked room: by invitation, or also by asking to join
+    (``knock``: a team room of a campaign that allows knocking)."""
+    return translate("moderation.entry.knock" if knock else "moderation.entry.invite", language)
+
+
 def protection_words(name: str, language: Language) -> str:
     key = f"moderation.protection_name.{name}"
     return translate(key, language) if key in MESSAGES else name
@@ -85,7 +91,7 @@ def protection_words(name: str, language: Language) -> str:
 # --- Alerts ------------------------------------------------------------------------------------
 
 
-def join_wave_notice(payload: dict[str, Any], language: Language) -> Notice:
+def join_wave_notice(payload: dict[str, Any], language: Language, *, knock: bool = False) -> Notice:
     joiners = [str(user) for user in payload.get("joiners") or []]
     room = str(payload.get("room_name") or payload.get("room_id") or "?")
     notice = Notice()
@@ -96,6 +102,7 @@ def join_wave_notice(payload: dict[str, Any], language: Language) -> Notice:
             room=room,
             joins=payload.get("joins", len(joiners)),
             seconds=payload.get("seconds", "?"),
+            entry=entry_words(knock, language),
         )
     )
     notice.line(translate("moderation.alert.joiners", language)).users(joiners)
@@ -177,13 +184,19 @@ def lockdown_notice(payload: dict[str, Any], language: Language) -> Notice:
 
 
 def alert_notice(
-    alert: Alert, *, report: Report | None, room_name: str | None, language: Language
+    alert: Alert,
+    *,
+    report: Report | None,
+    room_name: str | None,
+    language: Language,
+    knock: bool = False,
 ) -> Notice:
     """The notice an alert is shown as (``report`` for a report alert; ``room_name`` for the
-    alert's room when the payload does not name it)."""
+    alert's room when the payload does not name it; ``knock``: the alert's room, locked, still
+    lets people ask to join)."""
     payload = alert.payload
     if alert.kind == "join_wave":
-        return join_wave_notice(payload, language)
+        return join_wave_notice(payload, language, knock=knock)
     if alert.kind == "report":
         return report_notice(report, int(payload.get("report_id", 0)), room_name, language)
     if alert.kind == "protection":
@@ -196,9 +209,15 @@ def alert_notice(
 
 
 def alert_content(
-    alert: Alert, *, report: Report | None, room_name: str | None, language: Language
+    alert: Alert,
+    *,
+    report: Report | None,
+    room_name: str | None,
+    language: Language,
+    knock: bool = False,
 ) -> dict[str, Any]:
     """The message of an alert, marked with its id and kind (:data:`ALERT_KEY`)."""
-    content = alert_notice(alert, report=report, room_name=room_name, language=language).content()
+    notice = alert_notice(alert, report=report, room_name=room_name, language=language, knock=knock)
+    content = notice.content()
     content[ALERT_KEY] = {"id": alert.id, "kind": alert.kind}
     return content

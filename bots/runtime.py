@@ -135,6 +135,7 @@ def build_moderation(config: Config, db: Database, api: HomeserverAPI) -> Modera
         api=api,
         bot_user_id=config.bot_user_id("moderation"),
         our_users=frozenset({config.appservice_bot_user_id, *bots}),
+        allow_knock=config.campaign.allow_knock,
     )
 
 

@@ -42,12 +42,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "24h”)",
     },
     "help.verrouiller": {
-        "fr": "verrouille un salon d'équipe : on n'y entre plus que sur invitation ou demande",
-        "en": "locks a team room down: people only get in by invitation or by knocking",
+        "fr": "verrouille un salon d'équipe ou un espace (« !verrouiller 69 ») : on n'y entre "
+        "plus que sur invitation (ou sur demande acceptée, dans un salon d'équipe si la "
+        "campagne permet les demandes)",
+        "en": "locks a team room or a space down (“!lock 69”): people only get in by invitation "
+        "(or by asking to join and being let in, in a team room if the campaign allows asking)",
     },
     "help.deverrouiller": {
-        "fr": "déverrouille un salon d'équipe",
-        "en": "unlocks a team room",
+        "fr": "déverrouille un salon d'équipe ou un espace : on y entre de nouveau comme avant",
+        "en": "unlocks a team room or a space: people get in as before again",
     },
     "help.protections": {
         "fr": "l'état de chaque protection, partout et par salon",
@@ -92,11 +95,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{text}” is not a Matrix ID: write @name:server, or mention the person.",
     },
     "moderation.room_unknown": {
-        "fr": "Je ne trouve pas de salon géré par la campagne pour « {room} » : donnez "
-        "l'identifiant d'une équipe, l'adresse (#salon:serveur) ou l'identifiant (!…) d'un "
-        "salon d'équipe, ou un lien matrix.to.",
-        "en": "I find no room of the campaign for “{room}”: give a team's id, a team room's "
-        "address (#room:server) or id (!…), or a matrix.to link.",
+        "fr": "Je ne trouve ni salon ni espace de la campagne pour « {room} » : donnez "
+        "l'identifiant d'une équipe, root ou le code d'un département (69) pour un espace, ou "
+        "l'adresse (#…:serveur), l'identifiant (!…:serveur) ou un lien matrix.to d'un salon "
+        "d'équipe ou d'un espace.",
+        "en": "I find no room or space of the campaign for “{room}”: give a team's id, root or "
+        "a département's code (69) for a space, or the address (#…:server), id (!…:server) or "
+        "matrix.to link of a team room or a space.",
     },
     # --- !ban ------------------------------------------------------------------------------------
     "moderation.ban.usage": {
@@ -460,26 +465,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- !verrouiller / !deverrouiller -----------------------------------------------------------
     "moderation.lock.usage": {
-        "fr": "Écrivez : !verrouiller <salon>, le salon étant l'identifiant d'une équipe, "
-        "l'adresse ou l'identifiant de son salon, ou un lien matrix.to ; par exemple "
-        "« !verrouiller equipe-croix-rousse-3fa2c1 ».",
-        "en": "Type: !lock <room>, the room being a team's id, its room's address or id, or a "
-        "matrix.to link; for example “!lock equipe-croix-rousse-3fa2c1”.",
+        "fr": "Écrivez : !verrouiller <salon>, le salon étant l'identifiant d'une équipe, root "
+        "(l'espace de la campagne) ou le code d'un département (son espace), ou l'adresse, "
+        "l'identifiant ou un lien matrix.to d'un salon d'équipe ou d'un espace ; par exemple "
+        "« !verrouiller equipe-croix-rousse-3fa2c1 » ou « !verrouiller 69 ».",
+        "en": "Type: !lock <room>, the room being a team's id, root (the campaign's space) or a "
+        "département's code (its space), or the address, id or matrix.to link of a team room "
+        "or a space; for example “!lock equipe-croix-rousse-3fa2c1” or “!lock 69”.",
     },
     "moderation.unlock.usage": {
-        "fr": "Écrivez : !deverrouiller <salon>, le salon étant l'identifiant d'une équipe, "
-        "l'adresse ou l'identifiant de son salon, ou un lien matrix.to ; par exemple "
-        "« !deverrouiller equipe-croix-rousse-3fa2c1 ».",
-        "en": "Type: !unlock <room>, the room being a team's id, its room's address or id, or "
-        "a matrix.to link; for example “!unlock equipe-croix-rousse-3fa2c1”.",
+        "fr": "Écrivez : !deverrouiller <salon>, le salon étant l'identifiant d'une équipe, root "
+        "(l'espace de la campagne) ou le code d'un département (son espace), ou l'adresse, "
+        "l'identifiant ou un lien matrix.to d'un salon d'équipe ou d'un espace ; par exemple "
+        "« !deverrouiller equipe-croix-rousse-3fa2c1 » ou « !deverrouiller 69 ».",
+        "en": "Type: !unlock <room>, the room being a team's id, root (the campaign's space) or "
+        "a département's code (its space), or the address, id or matrix.to link of a team "
+        "room or a space; for example “!unlock equipe-croix-rousse-3fa2c1” or “!unlock 69”.",
     },
     "moderation.room_missing": {
         "fr": "Il manque le salon.",
         "en": "The room is missing.",
     },
     "moderation.lock.done": {
-        "fr": "🔒 {room} est verrouillé : on n'y entre plus que sur invitation ou demande.",
-        "en": "🔒 {room} is locked down: people only get in by invitation or by knocking.",
+        "fr": "🔒 {room} est verrouillé : {entry}.",
+        "en": "🔒 {room} is locked down: {entry}.",
+    },
+    "moderation.entry.invite": {
+        "fr": "on n'y entre plus que sur invitation",
+        "en": "people only get in by invitation",
+    },
+    "moderation.entry.knock": {
+        "fr": "on n'y entre plus que sur invitation ou sur demande acceptée",
+        "en": "people only get in by invitation, or by asking to join and being let in",
     },
     "moderation.lock.already": {
         "fr": "{room} est déjà verrouillé.",
@@ -578,19 +595,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- Alerts ----------------------------------------------------------------------------------
     "moderation.alert.join_wave": {
-        "fr": "🚨 Vague d'arrivées dans {room} : {joins} arrivées en {seconds} s. Le salon est "
-        "verrouillé (sur invitation ou demande seulement).",
-        "en": "🚨 Join wave in {room}: {joins} joins in {seconds} s. The room is locked down "
-        "(invitation or knock only).",
+        "fr": "🚨 Vague d'arrivées dans {room} : {joins} arrivées en {seconds} s. Il est "
+        "verrouillé : {entry}.",
+        "en": "🚨 Join wave in {room}: {joins} joins in {seconds} s. It is locked down: {entry}.",
     },
     "moderation.alert.joiners": {
         "fr": "Arrivés :",
         "en": "Joined:",
     },
     "moderation.alert.join_wave_hint": {
-        "fr": "Pour agir sur eux : !depuis 10m kick|ban|mute ; réagissez 🔓 pour déverrouiller "
-        "le salon.",
-        "en": "To act on them: !since 10m kick|ban|mute; react 🔓 to unlock the room.",
+        "fr": "Pour agir sur eux : !depuis 10m kick|ban|mute ; réagissez 🔓 pour le déverrouiller.",
+        "en": "To act on them: !since 10m kick|ban|mute; react 🔓 to unlock it.",
     },
     "moderation.alert.report": {
         "fr": "🚩 Signalement n°{id} : {reported} signalé par {reporter} dans {room}.",

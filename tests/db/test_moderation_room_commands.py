@@ -8,10 +8,12 @@ tests/integration/test_join_wave.py, test_moderation_admin.py.)"""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from bots.commands import CommandContext, CommandRegistry
 from bots.moderation_commands import Admin, ban_applied, register_list_commands
 from bots.moderation_room_commands import register_room_commands
+from bots.moderation_services import ModerationServices
 from bridge.db.clock import now_ms
 from bridge.db.moderation_actions import ActionKind, ActionRequest
 from bridge.db.policy import PolicyStore, RoomPurpose
@@ -34,9 +36,16 @@ from tests.db.test_moderation_alert_sender import world as world  # the fixture
 RAIDERS = ["@raid1:spam.example", "@raid2:spam.example"]
 
 
-async def run(world: World, text: str, *, sender: str = MODERATOR, room: str = ADMIN_ROOM) -> str:
+async def run(
+    world: World,
+    text: str,
+    *,
+    sender: str = MODERATOR,
+    room: str = ADMIN_ROOM,
+    moderation: ModerationServices | None = None,
+) -> str:
     registry = CommandRegistry()
-    admin = Admin(world.moderation, "localhost", registry)
+    admin = Admin(moderation or world.moderation, "localhost", registry)
     register_list_commands(admin)
     register_room_commands(admin)
     name, _, args = text.removeprefix("!").partition(" ")
@@ -91,9 +100,15 @@ async def test_since_refusals(world: World) -> None:
     assert (await run(world, "!depuis 10m")).splitlines()[0] == (
         "Il manque l'action après la durée : ban, kick ou mute."
     )
-    assert (await run(world, "!depuis 10m kick #inconnu:localhost")).startswith(
-        "Je ne trouve pas de salon géré par la campagne pour « #inconnu:localhost »"
-    )
+    unknown = (await run(world, "!depuis 10m kick #inconnu:localhost")).splitlines()
+    assert unknown == [
+        "Je ne trouve ni salon ni espace de la campagne pour « #inconnu:localhost » : donnez "
+        "l'identifiant d'une équipe, root ou le code d'un département (69) pour un espace, ou "
+        "l'adresse (#…:serveur), l'identifiant (!…:serveur) ou un lien matrix.to d'un salon "
+        "d'équipe ou d'un espace.",
+        "Écrivez : !depuis <durée> ban|kick|mute [salon] [raison], par exemple « !depuis 10m "
+        "kick », « !depuis 2h ban #equipe:serveur spam » ou « !depuis 30 min mute ».",
+    ]
     assert await run(world, "!depuis 10m kick") == (
         "Personne n'est arrivé dans les salons de la campagne depuis 10 min (hors comptes de la "
         "campagne et modérateurs)."
@@ -110,7 +125,7 @@ async def test_since_refusals(world: World) -> None:
 async def test_lock_and_unlock(world: World) -> None:
     label = f"Croix-Rousse ({world.team_id})"
     assert await run(world, f"!verrouiller {world.team_id}") == (
-        f"🔒 {label} est verrouillé : on n'y entre plus que sur invitation ou demande."
+        f"🔒 {label} est verrouillé : on n'y entre plus que sur invitation."
     )
     lockdown = await world.moderation.guard.lockdown(TEAM_ROOM)
     assert lockdown is not None and lockdown.locked_by == MODERATOR
@@ -123,19 +138,32 @@ async def test_lock_and_unlock(world: World) -> None:
     assert await run(world, f"!unlock {world.team_id}") == f"{label} n'est pas verrouillé."
     assert (await run(world, "!verrouiller")).splitlines()[0] == "Il manque le salon."
 
+    # With campaign.allow_knock, a locked team room still lets people ask to join.
+    knocking = replace(world.moderation, allow_knock=True)
+    assert await run(world, f"!lock {world.team_id}", moderation=knocking) == (
+        f"🔒 {label} est verrouillé : on n'y entre plus que sur invitation ou sur demande acceptée."
+    )
+
 
 async def test_a_space_is_locked_and_unlocked_by_its_join_rule(world: World) -> None:
     spaces = SpaceRepository(world.db)
     await spaces.save("root", "!root:localhost")
     await spaces.save("69", "!space69:localhost")
+    await spaces.save("2A", "!space2a:localhost")
+    knocking = replace(world.moderation, allow_knock=True)  # never for a space
 
-    assert await run(world, "!verrouiller !space69:localhost") == (
-        "🔒 69 est verrouillé : on n'y entre plus que sur invitation ou demande."
+    assert await run(world, "!verrouiller !space69:localhost", moderation=knocking) == (
+        "🔒 69 est verrouillé : on n'y entre plus que sur invitation."
     )
-    assert await run(world, "!deverrouiller !space69:localhost") == "🔓 69 est déverrouillé."
+    assert await run(world, "!deverrouiller 69") == "🔓 69 est déverrouillé."
+    # Named by its key, in any case.
+    assert await run(world, "!lock 2a") == (
+        "🔒 2A est verrouillé : on n'y entre plus que sur invitation."
+    )
+    assert await world.moderation.guard.lockdown("!space2a:localhost") is not None
 
     path = "/_matrix/client/v3/rooms/%21space69%3Alocalhost/state/m.room.join_rules/"
-    assert world.api.state_writes() == [
+    assert world.api.state_writes()[:2] == [
         (path, {"join_rule": "invite"}),
         (
             path,

@@ -40,7 +40,13 @@ def test_join_wave_lists_the_joiners_as_pills_and_the_hint() -> None:
     }
     content = alert_content(alert("join_wave", payload), report=None, room_name=None, language="fr")
     body = content["body"]
-    assert body.startswith("🚨 Vague d'arrivées dans Croix-Rousse : 30 arrivées en 60 s.")
+    assert body.splitlines()[0] == (
+        "🚨 Vague d'arrivées dans Croix-Rousse : 30 arrivées en 60 s. Il est verrouillé : on "
+        "n'y entre plus que sur invitation."
+    )
+    assert body.splitlines()[-1] == (
+        "Pour agir sur eux : !depuis 10m kick|ban|mute ; réagissez 🔓 pour le déverrouiller."
+    )
     assert all(f"• {user}" in body for user in JOINERS)
     assert "!depuis 10m kick|ban|mute" in body
     assert all(pill(user) in content["formatted_body"] for user in JOINERS)
@@ -53,6 +59,20 @@ def test_join_wave_lists_the_joiners_as_pills_and_the_hint() -> None:
     )["body"]
     assert english.startswith("🚨 Join wave in Croix-Rousse: 30 joins in 60 s.")
     assert "!since 10m kick|ban|mute" in english
+
+    # A team room of a campaign that allows knocking: people may still ask to join.
+    for language, line in (
+        ("fr", "Il est verrouillé : on n'y entre plus que sur invitation ou sur demande acceptée."),
+        (
+            "en",
+            "It is locked down: people only get in by invitation, or by asking to join and "
+            "being let in.",
+        ),
+    ):
+        knocking = alert_content(
+            alert("join_wave", payload), report=None, room_name=None, language=language, knock=True
+        )["body"]
+        assert knocking.splitlines()[0].endswith(line)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

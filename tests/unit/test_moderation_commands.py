@@ -168,6 +168,10 @@ def test_unban_and_purge_arguments() -> None:
         ("matrix:r/equipe:localhost", args.RoomReference(alias="#equipe:localhost")),
         ("matrix:roomid/abc:localhost?via=localhost", args.RoomReference(room_id="!abc:localhost")),
         ("<#equipe:localhost>", args.RoomReference(alias="#equipe:localhost")),
+        # Spaces by their key: the campaign's, a département's (Corsica's in any case).
+        ("root", args.RoomReference(team_id="root")),
+        ("69", args.RoomReference(team_id="69")),
+        ("2A", args.RoomReference(team_id="2A")),
     ],
 )
 def test_room_references(text: str, expected: args.RoomReference) -> None:
