@@ -11,7 +11,7 @@ from mautrix.util.async_db import Database
 from bridge.db.clock import now_ms
 from bridge.db.managed_rooms import ManagedKind, ManagedRoom, ManagedRooms
 from bridge.db.moderation_actions import ActionQueue
-from bridge.db.moderation_alerts import AlertOutbox, ReportRepository
+from bridge.db.moderation_alerts import AlertOutbox, ReportRepository, raise_alert
 from bridge.db.policy import PolicyStore, RoomPurpose
 from bridge.db.room_guard import RoomGuard
 from bridge.db.room_sync import request_room_sync
@@ -27,6 +27,9 @@ from bridge.rooms.state import space_join_rules
 from ralliement.config_schema import ModerationConfig
 
 from .homeserver_api import HomeserverAPI
+
+#: The alert a moderator's lock or unlock raises (:func:`bots.moderation_views.lockdown_notice`).
+LOCKDOWN_ALERT = "lockdown"
 
 
 class NoPolicyList(RuntimeError):
@@ -132,10 +135,13 @@ class ModerationServices:
     async def set_lockdown(
         self, room: ManagedRoom, *, locked: bool, by: str, reason: str = "moderator"
     ) -> bool:
-        """Lock ``room`` down (knock or invite only) or open it again; False if it already was.
+        """Lock ``room`` down (knock or invite only) or open it again, as the moderator ``by``
+        (a command or a quick action); False if it already was.
 
-        A team room's projection follows the row (the appservice syncs it); a space has no
-        projection, so its join rule is put at once, as the appservice (only it may).
+        The change and a ``lockdown`` alert for the admin room (who locked or unlocked what)
+        are written in one transaction. A team room's projection follows the row (the
+        appservice syncs it); a space has no projection, so its join rule is put at once, as the
+        appservice (only it may).
         """
         guard = self.guard
         async with guard.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
@@ -145,6 +151,14 @@ class ModerationServices:
                 changed = await RoomGuard.unlock(conn, room.room_id)
             if changed and room.kind is ManagedKind.TEAM:
                 await request_room_sync(conn, room.key)
+            if changed:
+                payload = {
+                    "room_id": room.room_id,
+                    "room_name": room.name,
+                    "locked": locked,
+                    "by": by,
+                }
+                await raise_alert(conn, LOCKDOWN_ALERT, payload, room.room_id)
         if changed and room.kind is ManagedKind.SPACE:
             spaces = {
                 space.key: space.room_id

@@ -177,10 +177,17 @@ def policy_notice(payload: dict[str, Any], language: Language) -> Notice:
 
 
 def lockdown_notice(payload: dict[str, Any], language: Language) -> Notice:
+    """Who locked or unlocked a room (``room_id``, ``room_name``, ``locked``, ``by``); a locked
+    room's alert says 🔓 opens it."""
     locked = payload.get("locked", True) is not False
     key = "moderation.alert.lockdown.locked" if locked else "moderation.alert.lockdown.unlocked"
     room = str(payload.get("room_name") or payload.get("room_id") or "?")
-    return Notice().line(translate(key, language, room=room, by=str(payload.get("by") or "?")))
+    notice = Notice().line(
+        *with_users(key, language, {"by": str(payload.get("by") or "?")}, room=room)
+    )
+    if locked:
+        notice.line(translate("moderation.alert.lockdown_hint", language))
+    return notice
 
 
 def alert_notice(

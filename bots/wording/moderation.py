@@ -666,6 +666,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "🔓 {room} est déverrouillé ({by}).",
         "en": "🔓 {room} is unlocked ({by}).",
     },
+    "moderation.alert.lockdown_hint": {
+        "fr": "Réagissez 🔓 pour le déverrouiller.",
+        "en": "React 🔓 to unlock it.",
+    },
     "moderation.alert.unknown": {
         "fr": "Alerte {kind}.",
         "en": "Alert {kind}.",

@@ -1,7 +1,8 @@
 """The moderation bot's alerts and quick actions on both engines, with stand-ins for the Matrix
 side: each alert sent once to the admin room (the same transaction key after a crash), nothing
 before the bot is in the room, and reactions of moderators (ban, redact, kick, dismiss, unlock)
-answered with who did what; a handled report says by whom; others are refused.
+answered with who did what; a handled report says by whom; others are refused. A moderator's
+lock or unlock is told to the admin room, and 🔓 on it unlocks.
 (Against the real Synapse: tests/integration/test_reports.py, test_join_wave.py.)"""
 
 from __future__ import annotations
@@ -354,3 +355,31 @@ async def test_unlock_from_a_join_wave(world: World) -> None:
     assert pending == 1
     again = await react(world, alert.event_id, "🔓", MODERATOR_2, 2)
     assert answer(again) == f"Croix-Rousse ({world.team_id}) n'était plus verrouillé."
+
+
+async def sent_alert(world: World, kind: str) -> tuple[str, str]:
+    """Send what is pending; the newest alert of ``kind``: (its message id, its text)."""
+    bot = FakeBot(client=FakeClient({ADMIN_ROOM: object()}))
+    await world.sender().round(bot)  # type: ignore[arg-type]
+    alert = (await world.moderation.alerts.of_kind(kind))[0]
+    assert alert.event_id is not None
+    [text] = [str(c["body"]) for _, key, c in bot.sent if key == alert_key(alert)]
+    return alert.event_id, text
+
+
+async def test_a_lock_by_a_moderator_is_told_and_unlocked_by_reaction(world: World) -> None:
+    [room] = [r for r in await world.moderation.rooms.all() if r.room_id == TEAM_ROOM]
+    assert await world.moderation.set_lockdown(room, locked=True, by=MODERATOR)
+    message, text = await sent_alert(world, "lockdown")
+    assert text == (
+        f"🔒 Croix-Rousse est verrouillé ({MODERATOR}).\nRéagissez 🔓 pour le déverrouiller."
+    )
+    # Locking again changes nothing and tells nobody.
+    assert not await world.moderation.set_lockdown(room, locked=True, by=MODERATOR_2)
+    assert len(await world.moderation.alerts.pending()) == 0
+
+    bot = await react(world, message, "🔓", MODERATOR_2)
+    assert answer(bot) == f"🔓 {MODERATOR_2} a déverrouillé Croix-Rousse ({world.team_id})."
+    assert await world.moderation.guard.lockdown(TEAM_ROOM) is None
+    _, unlocked = await sent_alert(world, "lockdown")
+    assert unlocked == f"🔓 Croix-Rousse est déverrouillé ({MODERATOR_2})."

@@ -158,11 +158,13 @@ def test_policy_and_lockdown_alerts() -> None:
         alert("policy", removed, None), report=None, room_name=None, language="en"
     )["body"]
     assert english.startswith("📜 Rule removed from #bans:hs by @mod:localhost: @*:spam.example")
-    locked = {"room_id": ROOM, "room_name": "Croix-Rousse", "locked": True, "by": "join_wave"}
-    assert (
-        alert_content(alert("lockdown", locked), report=None, room_name=None, language="fr")["body"]
-        == "🔒 Croix-Rousse est verrouillé (join_wave)."
-    )
+    locked = {"room_id": ROOM, "room_name": "Croix-Rousse", "locked": True, "by": "@mod:localhost"}
+    content = alert_content(alert("lockdown", locked), report=None, room_name=None, language="fr")
+    assert content["body"].splitlines() == [
+        "🔒 Croix-Rousse est verrouillé (@mod:localhost).",
+        "Réagissez 🔓 pour le déverrouiller.",
+    ]
+    assert pill("@mod:localhost") in content["formatted_body"]
     unlocked = {**locked, "locked": False, "by": "@mod:localhost"}
     assert (
         alert_content(alert("lockdown", unlocked), report=None, room_name=None, language="en")[
