@@ -36,6 +36,7 @@ SINCE_DURATION_MISSING = "moderation.since.duration_missing"
 PURGE_MISSING = "moderation.purge.missing"
 PURGE_DURATION_MISSING = "moderation.purge.duration_missing"
 ROOM_MISSING = "moderation.room_missing"
+UNMUTE_MISSING = "moderation.unmute.missing"
 PROTECTION_MISSING = "moderation.protection.missing"
 PROTECTION_UNKNOWN = "moderation.protection.unknown"
 PROTECTION_STATE_INVALID = "moderation.protection.state_invalid"
@@ -316,6 +317,37 @@ def parse_purge(args: str, mentions: tuple[str, ...], names: Mapping[str, str]) 
     if not rest.strip():
         raise ArgumentError(PURGE_DURATION_MISSING)
     return PurgeRequest(user, parse_window(rest))
+
+
+# --- !demute ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnmuteRequest:
+    """``!demute``: who, and the room as typed (None: every room where they are muted)."""
+
+    user_id: str
+    room: str | None
+
+
+def parse_unmute(args: str, mentions: tuple[str, ...], names: Mapping[str, str]) -> UnmuteRequest:
+    """``!demute @user [room]``: the user (ID or pill), then an optional room.
+
+    Raises:
+        ArgumentError: ``moderation.unmute.missing``, ``moderation.user_invalid``.
+    """
+    text = " ".join(args.split())
+    if not text:
+        raise ArgumentError(UNMUTE_MISSING)
+    first, _, rest = text.partition(" ")
+    if USER_ID.fullmatch(first):
+        user = first
+    elif pill := _mentioned_first(text, mentions, names):
+        user, rest = pill
+    else:
+        raise ArgumentError(USER_INVALID, text=first)
+    words = rest.split()
+    return UnmuteRequest(user, words[0] if words else None)
 
 
 # --- !protection -------------------------------------------------------------------------------

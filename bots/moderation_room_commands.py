@@ -4,6 +4,8 @@
   window (the join log the appservice keeps), never our users nor moderators: ``ban`` writes one
   rule per account in the campaign's list (reason "raid" unless given), ``kick`` kicks them
   from the rooms they joined, ``mute`` takes their voice in those team rooms.
+- ``!demute <@user> [salon]``: gives a muted member their voice back, in every team room where
+  they are muted or the one named.
 - ``!verrouiller <salon>`` / ``!deverrouiller <salon>``: a team room's or a space's lockdown (its
   join rule becomes knock or invite while locked; see ``ModerationServices.set_lockdown``).
 - ``!protections``: each protection, everywhere and per room; ``!protection <nom>
@@ -35,16 +37,19 @@ from .moderation_arguments import (
     parse_room,
     parse_room_argument,
     parse_since,
+    parse_unmute,
     window_words,
 )
 from .moderation_commands import Admin
 from .moderation_rooms import RoomPowers, find_managed_room, room_label
 from .moderation_services import ModerationServices
-from .moderation_views import Notice, entry_words, protection_words
+from .moderation_views import Notice, entry_words, protection_words, with_users
 
 log = logging.getLogger("bots.moderation.rooms")
 
 ROOM_UNKNOWN = "moderation.room_unknown"
+NOT_MUTED = "moderation.unmute.not_muted"
+NOT_MUTED_IN = "moderation.unmute.not_muted_in"
 #: Rules written at once by !depuis ban.
 CONCURRENT_RULES = 8
 
@@ -131,6 +136,27 @@ def register_room_commands(admin: Admin) -> None:
         key = f"moderation.since.{request.action.value}"
         text = translate_count(key, len(users), language, where=where, window=window, reason=reason)
         return Notice().line(text).users(users).reply()
+
+    @admin.command(
+        "demute",
+        "unmute",
+        help_key="help.demute",
+        usage_key="moderation.unmute.usage",
+        usage="<@compte:serveur> [salon]",
+    )
+    async def demute(context: CommandContext, powers: RoomPowers) -> Reply:
+        request = parse_unmute(context.args, context.mentions, context.names)
+        room = await named_room(moderation, request.room) if request.room else None
+        user = request.user_id
+        lifted = await unmute(moderation, user, room.room_id if room else None)
+        if not lifted:
+            if room is not None:
+                raise ArgumentError(NOT_MUTED_IN, user=user, room=room_label(room))
+            raise ArgumentError(NOT_MUTED, user=user)
+        log.info("!demute %s by %s: %d rooms", user, context.sender, len(lifted))
+        labels = [room_label(each) for each in lifted]
+        line = with_users("moderation.unmute.done", context.language, {"user": user})
+        return Notice().line(*line).bullets([(label, escape(label)) for label in labels]).reply()
 
     @admin.command(
         "verrouiller",
@@ -230,6 +256,30 @@ async def mute_all(
                 await RoomGuard.mute(conn, room_id, user_id, muted_by=muted_by, until=None)
         for team_id in set(teams.values()):
             await request_room_sync(conn, team_id)
+
+
+async def unmute(
+    moderation: ModerationServices, user_id: str, room_id: str | None
+) -> list[ManagedRoom]:
+    """Give ``user_id`` their voice back in the team rooms where they are muted (only
+    ``room_id`` when given), and have those rooms projected, in one transaction; the rooms."""
+    muted = [
+        each
+        for each in await moderation.guard.mutes_of(user_id)
+        if room_id is None or each == room_id
+    ]
+    rooms = [room for each in muted if (room := await moderation.rooms.get(each)) is not None]
+    lifted: list[ManagedRoom] = []
+    guard = moderation.guard
+    async with guard.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
+        for room in rooms:
+            if room.kind is ManagedKind.TEAM and await RoomGuard.unmute(
+                conn, room.room_id, user_id
+            ):
+                lifted.append(room)
+        for team_id in {room.key for room in lifted}:
+            await request_room_sync(conn, team_id)
+    return lifted
 
 
 async def show_protections(moderation: ModerationServices, language: Language) -> Reply:

@@ -35,6 +35,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "bans, kicks or mutes everyone who joined a room within a length of time "
         "(“!since 10m kick”)",
     },
+    "help.demute": {
+        "fr": "rend la parole à un compte rendu muet (par « !depuis … mute »), dans tous les "
+        "salons d'équipe où il l'est ou dans un seul",
+        "en": "gives a muted account its voice back (muted by “!since … mute”), in every team "
+        "room where it is muted or in one",
+    },
     "help.purge": {
         "fr": "efface les messages récents d'un compte dans tous les salons (« !purge "
         "@troll:exemple.org 24h »)",
@@ -423,6 +429,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moderation.since.default_reason": {
         "fr": "raid",
         "en": "raid",
+    },
+    # --- !demute --------------------------------------------------------------------------------
+    "moderation.unmute.usage": {
+        "fr": "Écrivez : !demute <@compte:serveur> [salon], par exemple « !demute "
+        "@marie:exemple.org » (dans tous les salons d'équipe où elle est muette) ou « !demute "
+        "@marie:exemple.org equipe-croix-rousse-3fa2c1 ».",
+        "en": "Type: !unmute <@account:server> [room], for example “!unmute @marie:example.org” "
+        "(in every team room where they are muted) or “!unmute @marie:example.org "
+        "equipe-croix-rousse-3fa2c1”.",
+    },
+    "moderation.unmute.missing": {
+        "fr": "Il manque le compte à qui rendre la parole.",
+        "en": "The account to give its voice back to is missing.",
+    },
+    "moderation.unmute.not_muted": {
+        "fr": "{user} n'est muet dans aucun salon d'équipe.",
+        "en": "{user} is not muted in any team room.",
+    },
+    "moderation.unmute.not_muted_in": {
+        "fr": "{user} n'est pas muet dans {room}.",
+        "en": "{user} is not muted in {room}.",
+    },
+    "moderation.unmute.done": {
+        "fr": "🔊 {user} peut de nouveau écrire dans :",
+        "en": "🔊 {user} can write again in:",
     },
     # --- !purge ----------------------------------------------------------------------------------
     "moderation.purge.usage": {

@@ -144,6 +144,16 @@ class RoomGuard:
         )
         return row is not None
 
+    async def mutes_of(self, user_id: str, at: int | None = None) -> list[str]:
+        """The rooms where ``user_id`` is muted now (or at ``at``)."""
+        rows = await self.db.fetch(
+            "SELECT room_id FROM room_mute WHERE user_id = $1 AND (until IS NULL OR until > $2)"
+            " ORDER BY room_id",
+            user_id,
+            now_ms() if at is None else at,
+        )
+        return [row["room_id"] for row in rows]
+
     async def muted(self, room_id: str, at: int | None = None) -> set[str]:
         """Who is muted in ``room_id`` now (or at ``at``)."""
         rows = await self.db.fetch(
@@ -186,26 +196,6 @@ class RoomGuard:
         )
 
     # --- strikes -----------------------------------------------------------------------------
-
-    @staticmethod
-    async def strike(
-        conn: Connection, user_id: str, room_id: str, event_id: str, protection: str
-    ) -> int:
-        """Record an offence (once per event and protection); returns the user's strike count."""
-        await conn.execute(
-            "INSERT INTO moderation_strike (user_id, room_id, event_id, protection, struck_at)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id, protection) DO NOTHING",
-            user_id,
-            room_id,
-            event_id,
-            protection,
-            now_ms(),
-        )
-        return int(
-            await conn.fetchval(
-                "SELECT COUNT(*) FROM moderation_strike WHERE user_id = $1", user_id
-            )
-        )
 
     @staticmethod
     async def record_strike(

@@ -1,8 +1,8 @@
 """The admin room's commands about rooms on both engines, with a stand-in homeserver: !depuis
-ban/kick/mute on the join log (never our bots nor moderators; in one room or all), !verrouiller
-and !deverrouiller (with the room's projection requested), !protection and !protections, and
-forgetting a watched list lifting only the bans no other rule holds, and counts said in words
-(1 règle, aucun bannissement). (Against the real Synapse:
+ban/kick/mute on the join log (never our bots nor moderators; in one room or all), !demute,
+!verrouiller and !deverrouiller (with the room's projection requested), !protection and
+!protections, forgetting a watched list lifting only the bans no other rule holds, and counts
+said in words (1 règle, aucun bannissement). (Against the real Synapse:
 tests/integration/test_join_wave.py, test_moderation_admin.py.)"""
 
 from __future__ import annotations
@@ -288,3 +288,59 @@ async def test_ban_follow_up_counts_the_rooms_in_words(world: World) -> None:
         f"⚠️ {troll} is banned from 1 room; 2 refused: !other:localhost, "
         f"Croix-Rousse ({world.team_id})."
     )
+
+
+async def test_demute_gives_the_voice_back(world: World) -> None:
+    label = f"Croix-Rousse ({world.team_id})"
+    await joined(world, TEAM_ROOM, *RAIDERS)
+    await run(world, "!depuis 10m mute")
+    await world.db.execute("DELETE FROM room_sync")  # the projector took the voices
+
+    assert await run(world, f"!demute {RAIDERS[0]}") == (
+        f"🔊 {RAIDERS[0]} peut de nouveau écrire dans :\n• {label}"
+    )
+    assert await world.moderation.guard.muted(TEAM_ROOM) == {RAIDERS[1]}
+    pending = await world.db.fetchval(
+        "SELECT COUNT(*) FROM room_sync WHERE team_id = $1", world.team_id
+    )
+    assert pending == 1  # the projector gives the voice back
+
+    # Named room; English alias.
+    assert await run(world, f"!unmute {RAIDERS[1]} {world.team_id}") == (
+        f"🔊 {RAIDERS[1]} peut de nouveau écrire dans :\n• {label}"
+    )
+    assert await world.moderation.guard.muted(TEAM_ROOM) == set()
+
+
+async def test_demute_refusals(world: World) -> None:
+    usage = (
+        "Écrivez : !demute <@compte:serveur> [salon], par exemple « !demute @marie:exemple.org » "
+        "(dans tous les salons d'équipe où elle est muette) ou « !demute @marie:exemple.org "
+        "equipe-croix-rousse-3fa2c1 »."
+    )
+    assert (await run(world, f"!demute {RAIDERS[0]}")).splitlines() == [
+        f"{RAIDERS[0]} n'est muet dans aucun salon d'équipe.",
+        usage,
+    ]
+    await joined(world, TEAM_ROOM, RAIDERS[0])
+    await run(world, "!depuis 10m mute")
+    await SpaceRepository(world.db).save("root", "!root:localhost")
+    assert (await run(world, f"!demute {RAIDERS[0]} root")).splitlines() == [
+        f"{RAIDERS[0]} n'est pas muet dans root.",
+        usage,
+    ]
+    assert (await run(world, "!demute")).splitlines() == [
+        "Il manque le compte à qui rendre la parole.",
+        usage,
+    ]
+    assert (await run(world, "!demute troll")).splitlines()[0] == (
+        "« troll » n'est pas un identifiant Matrix : écrivez @nom:serveur, ou mentionnez la "
+        "personne."
+    )
+    assert (await run(world, f"!demute {RAIDERS[0]} #nowhere:localhost")).startswith(
+        "Je ne trouve ni salon ni espace de la campagne pour « #nowhere:localhost »"
+    )
+    assert (await run(world, f"!demute {RAIDERS[0]}", sender=MEMBER)).startswith(
+        "Désolé, seuls les modérateurs"
+    )
+    assert await world.moderation.guard.muted(TEAM_ROOM) == {RAIDERS[0]}  # still muted

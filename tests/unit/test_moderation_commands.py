@@ -23,7 +23,7 @@ from bots.moderation_commands import (
     check_bannable,
 )
 from bots.moderation_lists import UNWATCH_UNKNOWN, WATCH_NOT_FOUND, WATCH_OWN
-from bots.moderation_room_commands import ROOM_UNKNOWN
+from bots.moderation_room_commands import NOT_MUTED, NOT_MUTED_IN, ROOM_UNKNOWN
 from bots.moderation_rooms import RoomPowers, powers_of_state
 from bots.refusals import refusal
 from bridge.domain.errors import DomainError
@@ -183,6 +183,29 @@ def test_room_references(text: str, expected: args.RoomReference) -> None:
 )
 def test_not_room_references(text: str) -> None:
     assert args.parse_room(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@marie:localhost", args.UnmuteRequest("@marie:localhost", None)),
+        ("  @marie:localhost   equipe-x  ", args.UnmuteRequest("@marie:localhost", "equipe-x")),
+        (
+            "Marie Curie: #equipe:localhost",
+            args.UnmuteRequest("@marie:localhost", "#equipe:localhost"),
+        ),
+    ],
+)
+def test_unmute_arguments(text: str, expected: args.UnmuteRequest) -> None:
+    mentions = ("@marie:localhost",)
+    assert args.parse_unmute(text, mentions, {"@marie:localhost": "Marie Curie"}) == expected
+
+
+@pytest.mark.parametrize(("text", "key"), [("", args.UNMUTE_MISSING), ("marie", args.USER_INVALID)])
+def test_bad_unmute_arguments(text: str, key: str) -> None:
+    with pytest.raises(ArgumentError) as refused:
+        args.parse_unmute(text, (), {})
+    assert refused.value.key == key
 
 
 def test_list_rooms_are_not_teams() -> None:
@@ -379,6 +402,12 @@ ADMIN_REFUSALS: list[tuple[DomainError, str | None]] = [
     (ArgumentError(args.PROTECTION_UNKNOWN, name="flood"), "moderation.protection.usage"),
     (ArgumentError(args.PROTECTION_STATE_INVALID, text="bof"), "moderation.protection.usage"),
     (ArgumentError(ROOM_UNKNOWN, room="#x:localhost"), "moderation.unlock.usage"),
+    (ArgumentError(args.UNMUTE_MISSING), "moderation.unmute.usage"),
+    (ArgumentError(NOT_MUTED, user="@marie:localhost"), "moderation.unmute.usage"),
+    (
+        ArgumentError(NOT_MUTED_IN, user="@marie:localhost", room="Croix-Rousse (croix)"),
+        "moderation.unmute.usage",
+    ),
     (ArgumentError(WATCH_NOT_FOUND, text="#bans:matrix.org"), "moderation.watch.usage"),
     (ArgumentError(UNWATCH_UNKNOWN, text="#bans:matrix.org"), "moderation.unwatch.usage"),
     (DomainError(TOO_WIDE, entity="@*:*"), None),
