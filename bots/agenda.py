@@ -10,6 +10,9 @@ In a DM as in a team room it finds events and teams near a place (``!autour``, `
 ``!equipes-autour``), keeps the supporter's home (``!chez-moi``) and alerts about new events near
 it (``!alerte``): see :mod:`.discovery`. ``!jyvais`` also works in a DM, for any event the person
 may see.
+
+Its ``!aide`` also lists the moderation bot's ``!signaler`` when that bot runs: in a team room,
+which both bots share, the agenda bot is the one that answers ``!aide``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .commands import CommandContext, CommandRegistry, Reply
 from .discovery import add_discovery_commands
 from .event_commands import add_event_commands
 from .i18n import role_name, translate
+from .moderation_reports import REPORT_HELP
 from .services import BotServices
 from .team_views import member_list, person, team_card
 
@@ -56,8 +60,12 @@ def build_registry(services: BotServices) -> CommandRegistry:
     add_event_commands(registry, services)
     add_discovery_commands(registry, services)
 
+    # The moderation bot shares the team rooms but leaves !aide to this bot: its !signaler is
+    # listed here, when it runs.
+    others = (REPORT_HELP,) if services.moderation is not None else ()
+
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:
-        return registry.help_text(context.language)
+        return registry.help_text(context.language, others=others)
 
     return registry

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,16 @@ class Command:
 
 
 @dataclass(frozen=True)
+class HelpEntry:
+    """A help line for a command another bot answers in the same rooms (e.g. the moderation
+    bot's ``!signaler`` in the agenda bot's help of a team room)."""
+
+    names: tuple[str, ...]
+    help_key: str
+    usage: str = ""
+
+
+@dataclass(frozen=True)
 class ParsedCommand:
     name: str
     args: str
@@ -134,16 +144,26 @@ class CommandRegistry:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
         return PREFIX + close[0] if close else None
 
-    def help_text(self, language: Language) -> Reply:
+    def help_text(
+        self,
+        language: Language,
+        *,
+        leave_out: Collection[str] = (),
+        others: Sequence[HelpEntry] = (),
+    ) -> Reply:
+        """The declared commands, one line each, but those named in ``leave_out`` (commands
+        that do not work where the help is asked); then ``others``, another bot's commands."""
         lines = [translate("help.header", language)]
         html = [f"<p>{translate('help.header', language)}</p><ul>"]
-        for command in self.commands:
-            aliases = " / ".join(PREFIX + n for n in command.names)
-            usage = f" {command.usage}" if command.usage else ""
-            description = translate(command.help_key, language)
+        shown = [c for c in self.commands if c.name not in leave_out]
+        entries = [HelpEntry(c.names, c.help_key, c.usage) for c in shown] + list(others)
+        for entry in entries:
+            aliases = " / ".join(PREFIX + n for n in entry.names)
+            usage = f" {entry.usage}" if entry.usage else ""
+            description = translate(entry.help_key, language)
             lines.append(f"• {aliases}{usage} — {description}")
             html.append(f"<li><code>{aliases}{usage}</code> — {description}</li>")
-        example = PREFIX + self.commands[0].name if self.commands else PREFIX
+        example = PREFIX + entries[0].names[0] if entries else PREFIX
         footer = translate("help.footer", language, example=example)
         lines.append(footer)
         html.append(f"</ul><p>{footer}</p>")

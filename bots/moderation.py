@@ -4,7 +4,8 @@
   :mod:`bots.moderation_commands`. Typed elsewhere in a DM, those commands say they work only
   in the admin room; in team rooms the bot stays silent about them.
 - In team rooms, supporters report a message with ``!signaler`` in reply to it:
-  :mod:`bots.moderation_reports` (silent in the admin room).
+  :mod:`bots.moderation_reports` (silent in the admin room). There the agenda bot answers
+  ``!aide`` and lists ``!signaler``; this bot's ``!aide`` lists only the admin commands.
 - It sends the admin room its alerts and takes reactions on them as quick actions:
   :mod:`bots.moderation_alerts`.
 """
@@ -16,13 +17,13 @@ from .commands import CommandContext, CommandRegistry, Reply
 from .moderation_alerts import ModerationAlertSender, QuickActions
 from .moderation_commands import Admin, register_list_commands
 from .moderation_purge import register_purge_command
-from .moderation_reports import register_report_commands
+from .moderation_reports import REPORT_HELP, register_report_commands
 from .moderation_room_commands import register_room_commands
 from .moderation_services import ModerationServices
 from .services import BotServices
 
 #: The commands supporters use in team rooms (:mod:`bots.moderation_reports`).
-REPORT_COMMANDS = frozenset({"signaler", "report"})
+REPORT_COMMANDS = frozenset(REPORT_HELP.names)
 
 
 def moderation_of(services: BotServices) -> ModerationServices:
@@ -41,7 +42,9 @@ def build_registry(services: BotServices) -> CommandRegistry:
 
     @registry.command("aide", "help", help_key="help.aide")
     async def show_help(context: CommandContext) -> Reply:
-        return registry.help_text(context.language)
+        """The admin commands only: !signaler does not work where this bot answers !aide (in a
+        team room the agenda bot answers it, and lists !signaler)."""
+        return registry.help_text(context.language, leave_out=REPORT_COMMANDS)
 
     return registry
 

@@ -23,7 +23,7 @@ from bridge.db.moderation_actions import ActionKind, ActionRequest
 from bridge.domain.errors import DomainError
 from bridge.domain.moderation.messages import excerpt
 
-from .commands import CommandContext, CommandRegistry, Reply
+from .commands import CommandContext, CommandRegistry, HelpEntry, Reply
 from .i18n import translate
 from .moderation_services import ModerationServices
 from .refusals import refusal
@@ -37,6 +37,9 @@ OWN_MESSAGE = "report.own_message"
 USAGE = "report.usage"
 #: What the ``moderation_action`` row that removes the command says caused it.
 CAUSE = "report"
+#: The command's names and help line; the agenda bot shows it in its help, since in a team room
+#: it is the agenda bot that answers ``!aide``.
+REPORT_HELP = HelpEntry(("signaler", "report"), "help.signaler", "[raison]")
 
 
 def register_report_commands(registry: CommandRegistry, services: BotServices) -> None:
@@ -51,7 +54,9 @@ def register_report_commands(registry: CommandRegistry, services: BotServices) -
         except DomainError as error:
             return refusal(error, context.language, hint=USAGE)
 
-    registry.command("signaler", "report", help_key="help.signaler", usage="[raison]")(report)
+    registry.command(*REPORT_HELP.names, help_key=REPORT_HELP.help_key, usage=REPORT_HELP.usage)(
+        report
+    )
 
 
 async def _report(context: CommandContext, moderation: ModerationServices) -> Reply:

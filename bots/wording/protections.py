@@ -51,10 +51,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- !signaler ---------------------------------------------------------------------------
     "help.signaler": {
-        "fr": "en réponse à un message, le signale aux modérateurs de la campagne, avec une "
-        "raison si vous voulez (« !signaler propos insultants »)",
-        "en": "in reply to a message, reports it to the campaign's moderators, with a reason if "
-        "you like (“!report insults”)",
+        "fr": "dans le salon d'une équipe, en réponse à un message : le signale aux modérateurs "
+        "de la campagne, avec une raison si vous voulez (« !signaler propos insultants »)",
+        "en": "in a team's room, in reply to a message: reports it to the campaign's "
+        "moderators, with a reason if you like (“!report insults”)",
     },
     "report.usage": {
         "fr": "Répondez au message à signaler avec !signaler [raison], par exemple « !signaler "

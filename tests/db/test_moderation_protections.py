@@ -16,6 +16,8 @@ import pytest
 from mautrix.util.async_db import Database
 from nio import MatrixRoom
 
+from bots import agenda
+from bots import moderation as moderation_bot
 from bots.commands import CommandContext, CommandRegistry
 from bots.moderation_protections import ProtectionWatcher
 from bots.moderation_reports import register_report_commands
@@ -439,6 +441,37 @@ async def run(
         sender, room_id, "$command", args, "fr", reply_to=reply_to, read_event=read_event
     )
     return (await command.handler(context)).body
+
+
+async def test_help_lists_signaler_where_it_works(world: World) -> None:
+    """In a team room the agenda bot answers !aide: it lists !signaler; the moderation bot's own
+    !aide (in the admin room) lists only the admin commands."""
+
+    async def help_of(registry: CommandRegistry, room_id: str, language: str = "fr") -> str:
+        command = registry.find("aide")
+        assert command is not None
+        context = CommandContext(MEMBER, room_id, "$help", "", language)
+        return (await command.handler(context)).body
+
+    services = BotServices.on_database(
+        world.db, domain="localhost", zone=ZoneInfo("Europe/Paris"), moderation=world.moderation
+    )
+    team_help = await help_of(agenda.build_registry(services), TEAM_ROOM)
+    assert (
+        "• !signaler / !report [raison] — dans le salon d'une équipe, en réponse à un message : "
+        "le signale aux modérateurs de la campagne, avec une raison si vous voulez (« !signaler "
+        "propos insultants »)"
+    ) in team_help.splitlines()
+    english = await help_of(agenda.build_registry(services), TEAM_ROOM, "en")
+    assert "• !signaler / !report [raison] — in a team's room, in reply to a message" in english
+
+    admin_help = await help_of(moderation_bot.build_registry(services), ADMIN_ROOM)
+    assert "!ban / !bannir" in admin_help and "!demute / !unmute" in admin_help
+    assert "!signaler" not in admin_help
+
+    # Without the moderation bot, the agenda bot does not offer !signaler.
+    without = BotServices.on_database(world.db, domain="localhost", zone=ZoneInfo("Europe/Paris"))
+    assert "!signaler" not in await help_of(agenda.build_registry(without), TEAM_ROOM)
 
 
 USAGE = (

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bots import welcome
-from bots.commands import CommandContext, CommandRegistry, Reply, parse_command
+from bots.commands import CommandContext, CommandRegistry, HelpEntry, Reply, parse_command
 from bots.services import BotServices
 from bridge.db import create_database
 
@@ -69,6 +69,19 @@ def test_help_is_generated_from_declarations_in_both_languages() -> None:
     assert english.body.startswith("Here is what I can do:")
     assert "• !aide / !help — shows this help" in english.body
     assert french.html is not None and "<code>!aide / !help</code>" in french.html
+
+
+def test_help_leaves_out_and_adds_other_bots_commands() -> None:
+    registry = build_registry()
+    other = HelpEntry(("signaler", "report"), "help.signaler", "[raison]")
+    french = registry.help_text("fr", leave_out={"aide"}, others=[other])
+    assert "!aide" not in french.body
+    assert french.body.splitlines()[-2] == (
+        "• !signaler / !report [raison] — dans le salon d'une équipe, en réponse à un message : "
+        "le signale aux modérateurs de la campagne, avec une raison si vous voulez (« !signaler "
+        "propos insultants »)"
+    )
+    assert french.html is not None and "<code>!signaler / !report [raison]</code>" in french.html
 
 
 def test_unknown_command_suggests_the_closest() -> None:
