@@ -452,11 +452,27 @@ class BotClient:
         )
         with contextlib.suppress(LocalProtocolError):
             await self.client.request_room_key(event)
+        if not await self._explains_in(room):
+            return  # Several bots share the room: the one that is not quiet explains, once.
         await self._send(
             room.room_id,
             Reply(translate("decrypt.failed", self.language)),
             key=event.event_id,
             in_reply_to=event.event_id,
+        )
+
+    async def _explains_in(self, room: MatrixRoom) -> bool:
+        """Whether this bot tells the sender it cannot decrypt their message in ``room``: in a DM,
+        yes; in a group room, unless it is ``quiet_in_groups`` (it shares team rooms with the
+        agenda bot, which explains) and its command scope does not give it ``!aide`` there (the
+        moderation bot does explain in the admin room, where it is the only bot)."""
+        if room.member_count <= 2 or not self.quiet_in_groups:
+            return True
+        help_command = self.registry.find("aide")
+        return (
+            help_command is not None
+            and self.command_scope is not None
+            and await self.command_scope(room.room_id, help_command.name)
         )
 
     async def _send(

@@ -1,0 +1,102 @@
+"""What a bot's client sends in a room, with a stand-in for matrix-nio's client: a message it
+cannot decrypt is explained once in a room several bots share (by the bot that is not quiet
+there), and still in a room where the quiet bot answers !aide (the moderation bot's admin
+room)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from nio import MatrixRoom
+
+from bots.client import BotClient, BotIdentity, CommandScope
+from bots.commands import CommandContext, CommandRegistry, Reply
+from bots.session import BotFolder
+
+BOT = "@ralliement_moderation:localhost"
+
+
+class FakeNio:
+    """matrix-nio's client as ``BotClient`` calls it here: key requests."""
+
+    def __init__(self) -> None:
+        self.key_requests: list[str] = []
+
+    async def request_room_key(self, event: Any) -> None:
+        self.key_requests.append(event.event_id)
+
+
+def bot(
+    tmp_path: Path, *, quiet_in_groups: bool, command_scope: CommandScope | None = None
+) -> tuple[BotClient, list[tuple[str, str]]]:
+    registry = CommandRegistry()
+
+    async def show_help(context: CommandContext) -> Reply:
+        return registry.help_text(context.language)
+
+    registry.command("aide", "help", help_key="help.aide")(show_help)
+    client = BotClient(
+        BotIdentity("moderation", BOT, "Modération"),
+        homeserver="http://localhost",
+        domain="localhost",
+        api=None,  # type: ignore[arg-type]
+        folder=BotFolder(tmp_path),
+        pickle_key="key",
+        registry=registry,
+        language="fr",
+        quiet_in_groups=quiet_in_groups,
+        command_scope=command_scope,
+    )
+    client.client = FakeNio()  # type: ignore[assignment]
+    sent: list[tuple[str, str]] = []
+
+    async def send_message(room_id: str, content: dict[str, Any], *, key: str) -> str:
+        sent.append((room_id, content["body"]))
+        return "$sent"
+
+    client.send_message = send_message  # type: ignore[method-assign,assignment]
+    return client, sent
+
+
+def room(*members: str) -> MatrixRoom:
+    matrix_room = MatrixRoom("!team:localhost", BOT, encrypted=True)
+    for member in (BOT, *members):
+        matrix_room.add_member(member, None, None)
+    return matrix_room
+
+
+UNREADABLE = SimpleNamespace(event_id="$secret", sender="@alice:localhost", session_id="s1")
+
+
+async def test_a_quiet_bot_asks_for_the_key_but_leaves_the_explanation_to_the_other_bot(
+    tmp_path: Path,
+) -> None:
+    team_room = room("@alice:localhost", "@ralliement_agenda:localhost")
+    quiet, sent = bot(tmp_path, quiet_in_groups=True)
+    await quiet._explain_undecryptable(team_room, UNREADABLE)  # type: ignore[arg-type]
+    assert sent == []
+    assert quiet.client.key_requests == ["$secret"]  # type: ignore[union-attr]
+
+    # In a DM the quiet bot explains; a bot that is not quiet explains in a group room too.
+    await quiet._explain_undecryptable(room("@alice:localhost"), UNREADABLE)  # type: ignore[arg-type]
+    talking, said = bot(tmp_path, quiet_in_groups=False)
+    await talking._explain_undecryptable(team_room, UNREADABLE)  # type: ignore[arg-type]
+    for replies in (sent, said):
+        [(room_id, body)] = replies
+        assert room_id == "!team:localhost"
+        assert body.startswith("🔒 Je n'ai pas pu déchiffrer votre message")
+
+
+async def test_a_quiet_bot_explains_where_it_answers_help(tmp_path: Path) -> None:
+    async def scope(room_id: str, command: str) -> bool:
+        return room_id == "!admin:localhost" and command == "aide"
+
+    quiet, sent = bot(tmp_path, quiet_in_groups=True, command_scope=scope)
+    admin_room = MatrixRoom("!admin:localhost", BOT, encrypted=True)
+    for member in (BOT, "@mod:localhost", "@mod2:localhost"):
+        admin_room.add_member(member, None, None)
+    await quiet._explain_undecryptable(admin_room, UNREADABLE)  # type: ignore[arg-type]
+    await quiet._explain_undecryptable(room("@a:localhost", "@b:localhost"), UNREADABLE)  # type: ignore[arg-type]
+    assert [room_id for room_id, _ in sent] == ["!admin:localhost"]
