@@ -162,7 +162,8 @@ class AlertSender:
         log.info("Alert about %s sent to %s", delivery.event_id, delivery.user_id)
 
     async def direct_room(self, bot: BotClient, user_id: str) -> str | None:
-        """The DM to alert ``user_id`` in; None while a new one is not synced yet."""
+        """The bot's DM with ``user_id`` (for alerts, reminders, a report's thanks); None while a
+        new one is not synced yet."""
         client = bot.client
         if client is None:
             return None
@@ -205,5 +206,5 @@ class AlertSender:
         if not isinstance(response, RoomCreateResponse):
             raise RuntimeError(f"creating a DM with {user_id} failed: {response}")
         await self.direct_rooms.save(bot_user, user_id, response.room_id)
-        log.info("Created the DM %s with %s for alerts", response.room_id, user_id)
+        log.info("Created the DM %s of %s with %s", response.room_id, bot_user, user_id)
         return None

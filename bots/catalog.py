@@ -12,6 +12,7 @@ from .client import (
     BackgroundTask,
     CommandScope,
     ConversationHandler,
+    DirectRoomFinder,
     MessageWatcher,
     ReactionHandler,
 )
@@ -42,6 +43,8 @@ class BotBlueprint:
         command_scope: in a group room, which of its commands the bot answers there.
         group_rooms: the bot lives in team rooms with other bots: their commands are not
             "unknown" to the others there, and its commands are not unknown to them.
+        direct_rooms: finds or makes the bot's DM with a person, for the answers it gives in
+            private (:attr:`bots.commands.Reply.privately`); without it they go to the room.
     """
 
     registry: RegistryFactory
@@ -54,6 +57,7 @@ class BotBlueprint:
     watcher: Callable[[BotServices], MessageWatcher] | None = None
     command_scope: Callable[[BotServices], CommandScope] | None = None
     group_rooms: bool = False
+    direct_rooms: Callable[[BotServices], DirectRoomFinder | None] | None = None
 
 
 BLUEPRINTS: dict[str, BotBlueprint] = {
@@ -89,7 +93,8 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
     ),
     # The moderation bot answers moderators in the admin room (bans, lists, raids, purges) and
     # supporters' !signaler in team rooms; it sends the admin room its alerts, and watches what
-    # is said and who joins (bots.moderation_protections).
+    # is said and who joins (bots.moderation_protections). It thanks a reporter in a DM (found or
+    # made like the agenda bot's alerts DMs), never in the team room.
     "moderation": BotBlueprint(
         registry=moderation.build_registry,
         quiet_in_groups=True,
@@ -98,5 +103,6 @@ BLUEPRINTS: dict[str, BotBlueprint] = {
         background=moderation.background_tasks,
         command_scope=moderation.command_scope,
         watcher=ProtectionWatcher.of,
+        direct_rooms=AlertSender.of,
     ),
 }

@@ -52,6 +52,10 @@ SYNC_TIMEOUT_MS = 30_000
 # A message can arrive before its room key (sent to-device, possibly in a later sync): wait this
 # long for the key before telling the sender we cannot read their message.
 LATE_KEY_WAIT_S = 5.0
+# How long an answer meant for the sender's DM waits for that DM to be made and synced before
+# it is given in the room instead.
+DIRECT_ROOM_WAIT_S = 30.0
+DIRECT_ROOM_POLL_S = 0.5
 
 
 class ReactionHandler(Protocol):
@@ -70,6 +74,14 @@ ConversationHandler = Callable[[CommandContext, str], Awaitable[Reply | None]]
 
 #: A task that lives as long as the bot (e.g. sending what an outbox holds).
 BackgroundTask = Callable[["BotClient"], Awaitable[None]]
+
+
+class DirectRoomFinder(Protocol):
+    """Finds or makes the DM of a bot with a person (:meth:`bots.alerts.AlertSender.direct_room`):
+    its room id, or None while a new one is not synced yet."""
+
+    async def direct_room(self, bot: BotClient, user_id: str) -> str | None: ...
+
 
 #: Whether the bot answers ``command`` (a normalised name) in the group room ``room_id``; when
 #: not, it stays silent there (e.g. the moderation bot's admin commands in a team room).
@@ -123,9 +135,11 @@ class BotClient:
         watcher: MessageWatcher | None = None,
         command_scope: CommandScope | None = None,
         others_commands: frozenset[str] = frozenset(),
+        direct_rooms: DirectRoomFinder | None = None,
     ) -> None:
         """``others_commands``: commands of the other bots that share group rooms with this one;
-        in a group room this bot does not call them unknown."""
+        in a group room this bot does not call them unknown. ``direct_rooms``: the DM finder
+        for the answers given in private (:attr:`bots.commands.Reply.privately`)."""
         self.identity = identity
         self.homeserver = homeserver
         self.domain = domain
@@ -143,6 +157,9 @@ class BotClient:
         self.watcher = watcher
         self.command_scope = command_scope
         self.others_commands = others_commands
+        self.direct_rooms = direct_rooms
+        # One DM looked up or made at a time: two private answers to one person make one DM.
+        self._direct_room_lock = asyncio.Lock()
         self.log = logging.getLogger(f"bots.{identity.name}")
         self.client: AsyncClient | None = None
         self.session: DeviceSession | None = None
@@ -397,14 +414,65 @@ class BotClient:
                 read_event=partial(self.read_event, room.room_id),
             )
             reply = await run_command(command, context, self.log)
-        await self._send(room.room_id, reply, key=event.event_id, in_reply_to=event.event_id)
-        if reply.follow_up is not None:
-            task = asyncio.create_task(
-                self._follow_up(room.room_id, event.event_id, reply.follow_up),
-                name=f"{self.identity.name}-follow-up-{event.event_id}",
+        if reply.privately is not None and group_room and self.direct_rooms is not None:
+            # Finding or making the DM may wait for a sync: not on the worker.
+            self._in_background(
+                self.answer_privately(room.room_id, event.event_id, event.sender, reply),
+                f"{self.identity.name}-private-{event.event_id}",
             )
-            self._follow_ups.add(task)
-            task.add_done_callback(self._follow_ups.discard)
+        else:
+            if reply.privately is not None and not group_room:
+                reply = reply.privately  # A DM is private already.
+            await self._send(room.room_id, reply, key=event.event_id, in_reply_to=event.event_id)
+        if reply.follow_up is not None:
+            self._in_background(
+                self._follow_up(room.room_id, event.event_id, reply.follow_up),
+                f"{self.identity.name}-follow-up-{event.event_id}",
+            )
+
+    def _in_background(self, work: Awaitable[None], name: str) -> None:
+        """Finish a command's answer in a task kept until it ends (cancelled by ``stop``)."""
+        task = asyncio.ensure_future(work)
+        task.set_name(name)
+        self._follow_ups.add(task)
+        task.add_done_callback(self._follow_ups.discard)
+
+    async def answer_privately(
+        self, room_id: str, event_id: str, sender: str, reply: Reply
+    ) -> None:
+        """Give ``reply.privately`` to ``sender`` in their DM with the bot (the one remembered,
+        else one they have, else a new one: :class:`DirectRoomFinder`), and nothing in the room.
+        If no DM is ready within :data:`DIRECT_ROOM_WAIT_S`, or sending there fails, ``reply``
+        is given in the room, in reply to the command, as any answer."""
+        assert reply.privately is not None and self.direct_rooms is not None
+        private = reply.privately
+        deadline = asyncio.get_running_loop().time() + DIRECT_ROOM_WAIT_S
+        direct_room = None
+        while True:
+            try:
+                async with self._direct_room_lock:
+                    direct_room = await self.direct_rooms.direct_room(self, sender)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.log.exception("No DM with %s for the answer to %s", sender, event_id)
+                break
+            if direct_room is not None or asyncio.get_running_loop().time() >= deadline:
+                break
+            await asyncio.sleep(DIRECT_ROOM_POLL_S)
+
+        async def deliver() -> None:
+            if direct_room is not None:
+                try:
+                    await self._send(direct_room, private, key=f"{event_id}/private")
+                    return
+                except Exception:
+                    self.log.exception("The answer to %s in the DM %s failed", event_id,
+                                       direct_room)  # fmt: skip
+            self.log.info("Answering %s in %s: no DM with %s", event_id, room_id, sender)
+            await self._send(room_id, reply, key=event_id, in_reply_to=event_id)
+
+        self._work.put_nowait(deliver)
 
     async def _follow_up(
         self, room_id: str, event_id: str, work: Callable[[], Awaitable[Reply | None]]

@@ -24,11 +24,16 @@ class Reply:
     Attributes:
         follow_up: Work that finishes later (e.g. waiting for a room to be created): the bot runs
             it in the background after sending this reply, and sends what it returns, if anything.
+        privately: What to tell the sender in their DM with the bot instead, when the command
+            came in a group room (e.g. a report's thanks, which must not show who reported):
+            the room then gets nothing. This reply itself is the room's answer only when no DM
+            can be had (see :meth:`bots.client.BotClient.answer_privately`).
     """
 
     body: str
     html: str | None = None
     follow_up: Callable[[], Awaitable[Reply | None]] | None = field(default=None, compare=False)
+    privately: Reply | None = None
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,13 @@ records the report (:meth:`bridge.db.moderation_alerts.ReportRepository.add`), w
 admin room a ``report`` alert in the same transaction: the moderation bot sends it there with a
 link to the message, its excerpt, the reason and who reported it (only moderators read the
 admin room). The reporter's command is then removed from the team room (a redaction the
-appservice carries out), so that neither the reason nor the reporter stays in the room's history.
+appservice carries out), so that the reason does not stay in the room's history, and the bot
+thanks the reporter in their DM with it, not in the room (:attr:`bots.commands.Reply.privately`;
+in the room only when no DM can be had). A second report of the same message by the same person
+is removed and answered the same way.
 
-Refused, with the usage and an example: a command that is not a reply, outside a team room, about
-a message the bot cannot read, a bot's message, or one's own. A second report of the same
-message by the same person says it was already reported.
+Refused in the room, with the usage and an example: a command that is not a reply, outside a
+team room, about a message the bot cannot read, a bot's message, or one's own.
 """
 
 from __future__ import annotations
@@ -85,8 +87,6 @@ async def _report(context: CommandContext, moderation: ModerationServices) -> Re
         reason=context.args.strip(),
         excerpt=excerpt(content),
     )
-    if not new:
-        return Reply(translate("report.already", language))
     await moderation.actions.enqueue(
         [
             ActionRequest(
@@ -100,4 +100,8 @@ async def _report(context: CommandContext, moderation: ModerationServices) -> Re
             )
         ]
     )
-    return Reply(translate("report.sent", language))
+    if not new:
+        already = Reply(translate("report.already", language))
+        return Reply(already.body, privately=already)
+    thanks = translate("report.sent_privately", language, author=author, room=room.name)
+    return Reply(translate("report.sent", language), privately=Reply(thanks))

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from bridge.db.events import Event
 from bridge.db.reminders import Reminder
@@ -46,7 +46,7 @@ from bridge.domain.reminders import ReminderScheduler
 from bridge.domain.teams import TeamService
 
 from .alerts import AlertSender
-from .client import BotClient
+from .client import BotClient, DirectRoomFinder
 from .i18n import Language
 from .reminders_services import ReminderServices
 from .reminders_views import event_content, personal_content, report_content
@@ -59,12 +59,6 @@ RETRY_BASE_S = 1.0
 RETRY_MAX_S = 30.0
 PERSONAL = "personal"
 TO_THE_PERSON = frozenset({event_reminders.ATTENDEE, event_reminders.REPORT})
-
-
-class DirectRoomFinder(Protocol):
-    """Finds or makes the DM of a bot with a person (:class:`bots.alerts.AlertSender`)."""
-
-    async def direct_room(self, bot: BotClient, user_id: str) -> str | None: ...
 
 
 class NotYet(Exception):

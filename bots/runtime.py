@@ -74,6 +74,7 @@ def build_bots(config: Config, api: HomeserverAPI, services: BotServices) -> lis
                 if blueprint.command_scope
                 else None,
                 others_commands=others_commands,
+                direct_rooms=blueprint.direct_rooms(services) if blueprint.direct_rooms else None,
             )
         )
     return bots

@@ -86,17 +86,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "C'est votre propre message : modifiez-le ou supprimez-le plutôt.",
         "en": "That is your own message: edit or delete it instead.",
     },
+    "report.sent_privately": {
+        "fr": "🚩 Merci, votre signalement du message de {author} dans {room} est arrivé aux "
+        "modérateurs de la campagne ; ils vont le regarder. Je vous réponds ici, en privé, et "
+        "j'ai retiré votre commande du salon (il n'y reste qu'un message supprimé).",
+        "en": "🚩 Thank you, your report of {author}'s message in {room} reached the campaign's "
+        "moderators; they will look at it. I am answering here, privately, and I removed your "
+        "command from the room (only a deleted message is left there).",
+    },
     "report.sent": {
         "fr": "🚩 Merci, votre signalement est arrivé aux modérateurs de la campagne ; ils vont "
-        "regarder ce message. Eux seuls voient qui l'a signalé, et j'ai retiré votre commande "
-        "du salon.",
+        "regarder ce message. J'ai retiré votre commande du salon.",
         "en": "🚩 Thank you, your report reached the campaign's moderators; they will look at "
-        "that message. Only they see who reported it, and I removed your command from the "
-        "room.",
+        "that message. I removed your command from the room.",
     },
     "report.already": {
-        "fr": "Vous avez déjà signalé ce message : les modérateurs l'ont reçu.",
-        "en": "You already reported that message: the moderators have it.",
+        "fr": "Vous avez déjà signalé ce message : les modérateurs l'ont reçu. J'ai retiré cette "
+        "nouvelle commande du salon.",
+        "en": "You already reported that message: the moderators have it. I removed this new "
+        "command from the room.",
     },
     "report.command_reason": {
         "fr": "Signalement transmis aux modérateurs",

@@ -18,7 +18,7 @@ from nio import MatrixRoom
 
 from bots import agenda
 from bots import moderation as moderation_bot
-from bots.commands import CommandContext, CommandRegistry
+from bots.commands import CommandContext, CommandRegistry, Reply
 from bots.moderation_protections import ProtectionWatcher
 from bots.moderation_reports import register_report_commands
 from bots.moderation_services import ModerationServices
@@ -423,7 +423,7 @@ def registry(world: World) -> CommandRegistry:
     return commands
 
 
-async def run(
+async def answer(
     world: World,
     sender: str,
     args: str = "",
@@ -431,16 +431,22 @@ async def run(
     reply_to: str | None = "$msg",
     room_id: str = TEAM_ROOM,
     replied: dict[str, Any] | None = None,
-) -> str:
+    event_id: str = "$command",
+) -> Reply:
     async def read_event(event_id: str) -> dict[str, Any] | None:
         return replied
 
     command = registry(world).find("signaler")
     assert command is not None
     context = CommandContext(
-        sender, room_id, "$command", args, "fr", reply_to=reply_to, read_event=read_event
+        sender, room_id, event_id, args, "fr", reply_to=reply_to, read_event=read_event
     )
-    return (await command.handler(context)).body
+    return await command.handler(context)
+
+
+async def run(world: World, sender: str, args: str = "", **options: Any) -> str:
+    """What the room gets (refusals; a reply meant for the DM when no DM can be had)."""
+    return (await answer(world, sender, args, **options)).body
 
 
 async def test_help_lists_signaler_where_it_works(world: World) -> None:
@@ -482,8 +488,17 @@ USAGE = (
 
 async def test_report_reaches_the_admin_room_once(world: World) -> None:
     message = {"sender": TROLL, "content": text("tu vas voir ce soir " + "x" * 300)}
-    answer = await run(world, MEMBER, "menace", replied=message)
-    assert answer.startswith("🚩 Merci, votre signalement est arrivé aux modérateurs")
+    reply = await answer(world, MEMBER, "menace", replied=message)
+    # The thanks go to the reporter's DM with the bot; the room gets them only without a DM.
+    assert reply.privately is not None and reply.privately.body == (
+        f"🚩 Merci, votre signalement du message de {TROLL} dans Croix-Rousse est arrivé aux "
+        "modérateurs de la campagne ; ils vont le regarder. Je vous réponds ici, en privé, et "
+        "j'ai retiré votre commande du salon (il n'y reste qu'un message supprimé)."
+    )
+    assert reply.body == (
+        "🚩 Merci, votre signalement est arrivé aux modérateurs de la campagne ; ils vont "
+        "regarder ce message. J'ai retiré votre commande du salon."
+    )
     [report] = await world.moderation.reports.open_reports()
     assert (report.room_id, report.event_id, report.reported_user, report.reporter) == (
         TEAM_ROOM,
@@ -495,14 +510,21 @@ async def test_report_reaches_the_admin_room_once(world: World) -> None:
     assert len(report.excerpt) == 200 and report.excerpt.startswith("tu vas voir ce soir")
     [alert] = await world.moderation.alerts.of_kind("report")
     assert alert.payload == {"report_id": report.id}
-    # The command (and its reason) leaves the room: only moderators know who reported.
+    # The command (and its reason) leaves the room.
     assert await world.actions() == [
         ("redact", MEMBER, "$command", "Signalement transmis aux modérateurs")
     ]
 
-    again = await run(world, MEMBER, replied=message)
-    assert again == "Vous avez déjà signalé ce message : les modérateurs l'ont reçu."
+    again = await answer(world, MEMBER, replied=message, event_id="$again")
+    already = (
+        "Vous avez déjà signalé ce message : les modérateurs l'ont reçu. J'ai retiré cette "
+        "nouvelle commande du salon."
+    )
+    assert again.privately is not None and again.privately.body == already == again.body
     assert len(await world.moderation.alerts.of_kind("report")) == 1
+    assert ("redact", MEMBER, "$again", "Signalement transmis aux modérateurs") in (
+        await world.actions()
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 members' E2EE clients see them: a forbidden word from a new member is removed and its author
 warned in reply (and the moderators alerted); a new member's links-only message and a message
 mentioning too many people are removed; a member whose display name holds a forbidden word is
-kicked; a moderator of the room is not filtered; !signaler gets one answer, and the command
-leaves the room. (The session's stack forbids "connard": tests/integration/conftest.py.)"""
+kicked; a moderator of the room is not filtered; !signaler is answered in private (a DM the
+moderation bot invites the reporter to), nothing in the team room, and the command leaves the
+room. (The session's stack forbids "connard": tests/integration/conftest.py.)"""
 
 from __future__ import annotations
 
@@ -75,6 +76,22 @@ async def newcomer(new_user: NewUser, team: TeamRoom, name: str) -> MatrixUser:
     await team.referent.wait_until(lambda: user.user_id in team.referent.client.rooms[
         team.room_id].users)  # fmt: skip
     return user
+
+
+async def invited_by(user: MatrixUser, inviter: str) -> str:
+    """The room ``inviter`` invites ``user`` to (waited for)."""
+    found: list[str] = []
+
+    def invited() -> bool:
+        found[:] = [
+            room_id
+            for room_id, room in user.client.invited_rooms.items()
+            if room.inviter == inviter
+        ]
+        return bool(found)
+
+    await user.wait_until(invited, timeout=60)
+    return found[0]
 
 
 async def send(user: MatrixUser, room_id: str, content: dict[str, Any]) -> str:
@@ -241,15 +258,25 @@ async def test_a_moderator_of_the_room_is_not_filtered_and_signaler_gets_one_ans
             "m.relates_to": {"m.in_reply_to": {"event_id": allowed}},
         },
     )
-    answer = await eve.reply_to(command, timeout=60)
-    assert answer.sender == team.moderation_bot and answer.decrypted
-    assert (answer.body or "").startswith(
-        "🚩 Merci, votre signalement est arrivé aux modérateurs de la campagne"
+    # The thanks come in private: the moderation bot invites Eve to a DM, where she reads them.
+    dm = await invited_by(eve, team.moderation_bot)
+    await eve.client.join(dm)
+    thanks = await eve.wait_for(
+        lambda m: m.sender == team.moderation_bot and (m.body or "").startswith("🚩"), timeout=60
     )
-    # The command leaves the room; the agenda bot, which shares it, said nothing.
+    assert thanks.decrypted and thanks.body == (
+        f"🚩 Merci, votre signalement du message de {manager.user_id} dans Équipe Croix-Paquet "
+        "est arrivé aux modérateurs de la campagne ; ils vont le regarder. Je vous réponds ici, "
+        "en privé, et j'ai retiré votre commande du salon (il n'y reste qu'un message supprimé)."
+    )
+    room = eve.client.rooms[dm]
+    assert room.encrypted and set(room.users) == {team.moderation_bot, eve.user_id}
+    # The command leaves the room, and nobody answers it there: neither the moderation bot
+    # nor the agenda bot, which shares the room.
     await redacted(alice, team.room_id, command)
     await asyncio.sleep(3)
-    assert [m.sender for m in eve.received if m.in_reply_to == command] == [team.moderation_bot]
+    assert [m.sender for m in eve.received if m.in_reply_to == command] == []
+    assert not [m for m in alice.received if "🚩" in (m.body or "")]
 
     # Not a reply: the usage, with an example.
     lone = await send(eve, team.room_id, {"msgtype": "m.text", "body": "!signaler"})
