@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from . import agenda, moderation, reminders, welcome
 from .alerts import AlertSender
 from .announcements import EventAnnouncer, ReactionRsvps
-from .client import (
+from .bot_hooks import (
     BackgroundTask,
     CommandScope,
     ConversationHandler,

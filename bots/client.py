@@ -11,9 +11,8 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from nio import (
     AsyncClient,
@@ -35,6 +34,16 @@ from nio import (
 )
 
 from .arguments import mentioned_users
+from .bot_hooks import (
+    BackgroundTask,
+    BotIdentity,
+    CommandScope,
+    ConversationHandler,
+    DirectRoomFinder,
+    MessageWatcher,
+    ReactionHandler,
+    replied_event,
+)
 from .commands import (
     CommandContext,
     CommandRegistry,
@@ -56,60 +65,6 @@ LATE_KEY_WAIT_S = 5.0
 # it is given in the room instead.
 DIRECT_ROOM_WAIT_S = 30.0
 DIRECT_ROOM_POLL_S = 0.5
-
-
-class ReactionHandler(Protocol):
-    """What a bot does with reactions and their removal (redactions) in its rooms."""
-
-    async def reacted(
-        self, bot: BotClient, room_id: str, sender: str, reaction_id: str, target: str, key: str
-    ) -> None: ...
-
-    async def redacted(self, bot: BotClient, room_id: str, sender: str, redacted: str) -> None: ...
-
-
-#: Answers a message that is not a command (a step of a conversation, e.g. an email address, or
-#: a shared location as its ``geo:`` URI); None when no conversation is going on.
-ConversationHandler = Callable[[CommandContext, str], Awaitable[Reply | None]]
-
-#: A task that lives as long as the bot (e.g. sending what an outbox holds).
-BackgroundTask = Callable[["BotClient"], Awaitable[None]]
-
-
-class DirectRoomFinder(Protocol):
-    """Finds or makes the DM of a bot with a person (:meth:`bots.alerts.AlertSender.direct_room`):
-    its room id, or None while a new one is not synced yet."""
-
-    async def direct_room(self, bot: BotClient, user_id: str) -> str | None: ...
-
-
-#: Whether the bot answers ``command`` (a normalised name) in the group room ``room_id``; when
-#: not, it stays silent there (e.g. the moderation bot's admin commands in a team room).
-CommandScope = Callable[[str, str], Awaitable[bool]]
-
-
-class MessageWatcher(Protocol):
-    """What a bot does with everything said and every membership change in its rooms (not only
-    commands): e.g. the moderation bot's protections. Events come as their (decrypted) source."""
-
-    async def message(self, bot: BotClient, room: MatrixRoom, event: dict[str, Any]) -> None: ...
-
-    async def member(self, bot: BotClient, room: MatrixRoom, event: dict[str, Any]) -> None: ...
-
-
-def replied_event(content: dict[str, Any]) -> str | None:
-    """The event a message replies to (``m.relates_to.m.in_reply_to``), if any."""
-    relates = content.get("m.relates_to")
-    reply = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
-    event_id = reply.get("event_id") if isinstance(reply, dict) else None
-    return event_id if isinstance(event_id, str) else None
-
-
-@dataclass(frozen=True)
-class BotIdentity:
-    name: str
-    user_id: str
-    displayname: str
 
 
 class BotClient:

@@ -31,7 +31,7 @@ from bridge.domain.supporters import NOT_LINKED
 from . import discovery_arguments as arguments
 from . import discovery_places as places
 from .arguments import ArgumentError
-from .client import ConversationHandler
+from .bot_hooks import ConversationHandler
 from .commands import CommandContext, CommandRegistry, Reply
 from .discovery_arguments import AlertAction, parse_alert, parse_search
 from .discovery_places import SearchPoint

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from .client import BackgroundTask, CommandScope, ReactionHandler
+from .bot_hooks import BackgroundTask, CommandScope, ReactionHandler
 from .commands import CommandContext, CommandRegistry, Reply
 from .moderation_alerts import ModerationAlertSender, QuickActions
 from .moderation_commands import Admin, register_list_commands

@@ -56,7 +56,8 @@ from bridge.domain.moderation.protections import Protection
 from bridge.domain.moderation.words import WordList
 from bridge.domain.roles import Role
 
-from .client import BotClient, MessageWatcher
+from .bot_hooks import MessageWatcher
+from .client import BotClient
 from .i18n import Language, translate, translate_count
 from .moderation_services import ModerationServices
 from .services import BotServices
@@ -100,7 +101,7 @@ def alert_payload(offence: Offence, action: str, strikes: int) -> dict[str, Any]
 
 
 class ProtectionWatcher(MessageWatcher):
-    """The moderation bot's :class:`~bots.client.MessageWatcher`."""
+    """The moderation bot's :class:`~bots.bot_hooks.MessageWatcher`."""
 
     def __init__(self, moderation: ModerationServices, language: Language) -> None:
         self.moderation = moderation

@@ -41,7 +41,7 @@ from bridge.domain.personal_reminders import (
 from bridge.domain.reminder_preferences import OFFSETS_INVALID, TIMEZONE_INVALID
 
 from .arguments import ArgumentError, fold
-from .client import BackgroundTask
+from .bot_hooks import BackgroundTask
 from .commands import CommandContext, CommandRegistry, Reply
 from .i18n import Language, translate
 from .refusals import refusal

@@ -46,7 +46,8 @@ from bridge.domain.reminders import ReminderScheduler
 from bridge.domain.teams import TeamService
 
 from .alerts import AlertSender
-from .client import BotClient, DirectRoomFinder
+from .bot_hooks import DirectRoomFinder
+from .client import BotClient
 from .i18n import Language
 from .reminders_services import ReminderServices
 from .reminders_views import event_content, personal_content, report_content

@@ -23,8 +23,9 @@ from ralliement.geo.geocoding import Geocoder, geocoder_from_config
 from ralliement.mail.factory import mailer_from_config
 from ralliement.readiness import announce_ready
 
+from .bot_hooks import BotIdentity
 from .catalog import BLUEPRINTS
-from .client import BotClient, BotIdentity
+from .client import BotClient
 from .database import DatabaseNotReady, open_shared_database
 from .discovery_services import DiscoveryServices, DiscoverySettings
 from .homeserver_api import HomeserverAPI

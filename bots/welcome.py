@@ -17,7 +17,8 @@ from bridge.domain.teams import TeamService
 from ralliement.geo.gazetteer import gazetteer
 
 from .arguments import parse_team_request
-from .client import BackgroundTask, BotClient
+from .bot_hooks import BackgroundTask
+from .client import BotClient
 from .commands import CommandContext, CommandRegistry, Reply
 from .i18n import Language, translate
 from .joining import JoiningFlow

@@ -13,7 +13,7 @@ import pytest
 from nio import MatrixRoom, RoomCreateResponse
 
 from bots.alerts import AlertSender, alert_key
-from bots.client import BotIdentity
+from bots.bot_hooks import BotIdentity
 from bridge.db.alerts import AlertRepository
 from bridge.db.direct_rooms import DirectRoomRepository
 from tests.db.test_alerts import PARIS, World, later

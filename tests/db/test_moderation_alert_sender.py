@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from mautrix.util.async_db import Database
 
-from bots.client import BotIdentity
+from bots.bot_hooks import BotIdentity
 from bots.moderation_alerts import ModerationAlertSender, QuickActions, alert_key
 from bots.moderation_services import ModerationServices
 from bridge.db import create_database

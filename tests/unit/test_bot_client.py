@@ -16,7 +16,8 @@ import pytest
 from nio import MatrixRoom, RoomMessageText
 
 from bots import client as client_module
-from bots.client import BotClient, BotIdentity, CommandScope, DirectRoomFinder
+from bots.bot_hooks import BotIdentity, CommandScope, DirectRoomFinder
+from bots.client import BotClient
 from bots.commands import CommandContext, CommandRegistry, Reply
 from bots.session import BotFolder
 
