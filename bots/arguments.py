@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from bridge.domain.errors import DomainError
 from bridge.domain.roles import Role
+from ralliement.matrix_text import user_of_link
 
 from .i18n import ROLE_WORDS
 
@@ -48,23 +48,6 @@ class _LinkCollector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "mx-reply" and self._in_reply:
             self._in_reply -= 1
-
-
-def user_of_link(href: str) -> str | None:
-    """The user a pill links to: ``https://matrix.to/#/@bob:example.org`` (percent-encoded or
-    not) or ``matrix:u/bob:example.org``; None for any other link.
-
-    https://spec.matrix.org/v1.16/appendices/#uris
-    """
-    href = href.strip()
-    if href.startswith("matrix:u/"):
-        candidate = "@" + unquote(href[len("matrix:u/") :].split("?", 1)[0])
-    else:
-        parts = urlsplit(href)
-        if parts.netloc != "matrix.to":
-            return None
-        candidate = unquote(parts.fragment.lstrip("/").split("?", 1)[0])
-    return candidate if _USER_ID.fullmatch(candidate) else None
 
 
 def mentioned_users(content: Mapping[str, Any], *, exclude: Iterable[str] = ()) -> tuple[str, ...]:

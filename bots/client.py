@@ -33,6 +33,8 @@ from nio import (
     SyncError,
 )
 
+from ralliement.matrix_text import strip_reply_fallback
+
 from .arguments import mentioned_users
 from .bot_hooks import (
     BackgroundTask,
@@ -49,7 +51,6 @@ from .commands import (
     CommandRegistry,
     Reply,
     parse_command,
-    strip_reply_fallback,
 )
 from .crosssign import CrossSigningKeys, ensure_cross_signed
 from .dispatch import run_command

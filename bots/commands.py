@@ -99,19 +99,6 @@ def normalise_name(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def strip_reply_fallback(body: str) -> str:
-    """The body of a reply without the quote of the replied-to message that some clients put
-    first ("> <@bot:hs> …" lines, then a blank line); see
-    https://spec.matrix.org/v1.13/client-server-api/#fallbacks-for-rich-replies."""
-    lines = body.split("\n")
-    if not lines or not lines[0].startswith("> "):
-        return body
-    for index, line in enumerate(lines):
-        if not line.startswith(">"):
-            return "\n".join(lines[index + 1 :] if line == "" else lines[index:])
-    return body
-
-
 def parse_command(body: str) -> ParsedCommand | None:
     """``"!aide  foo"`` → ("aide", "foo"); None when the text is not a command."""
     text = body.strip()

@@ -152,6 +152,22 @@ def parse_unban(args: str, mentions: tuple[str, ...], names: Mapping[str, str]) 
     return parse_entity(first)[1]
 
 
+def _user_then_rest(
+    text: str, mentions: tuple[str, ...], names: Mapping[str, str]
+) -> tuple[str, str]:
+    """(the user, the rest) of ``text`` that starts with a user's ID or their pill.
+
+    Raises:
+        ArgumentError: ``moderation.user_invalid``.
+    """
+    first, _, rest = text.partition(" ")
+    if USER_ID.fullmatch(first):
+        return first, rest
+    if pill := _mentioned_first(text, mentions, names):
+        return pill
+    raise ArgumentError(USER_INVALID, text=first)
+
+
 def parse_user(text: str, mentions: tuple[str, ...], names: Mapping[str, str]) -> str:
     """One user: their ID, or the pill that mentions them."""
     word = text.strip().strip(",;:")
@@ -307,13 +323,7 @@ def parse_purge(args: str, mentions: tuple[str, ...], names: Mapping[str, str]) 
     text = " ".join(args.split())
     if not text:
         raise ArgumentError(PURGE_MISSING)
-    first, _, rest = text.partition(" ")
-    if USER_ID.fullmatch(first):
-        user = first
-    elif pill := _mentioned_first(text, mentions, names):
-        user, rest = pill
-    else:
-        raise ArgumentError(USER_INVALID, text=first)
+    user, rest = _user_then_rest(text, mentions, names)
     if not rest.strip():
         raise ArgumentError(PURGE_DURATION_MISSING)
     return PurgeRequest(user, parse_window(rest))
@@ -339,13 +349,7 @@ def parse_unmute(args: str, mentions: tuple[str, ...], names: Mapping[str, str])
     text = " ".join(args.split())
     if not text:
         raise ArgumentError(UNMUTE_MISSING)
-    first, _, rest = text.partition(" ")
-    if USER_ID.fullmatch(first):
-        user = first
-    elif pill := _mentioned_first(text, mentions, names):
-        user, rest = pill
-    else:
-        raise ArgumentError(USER_INVALID, text=first)
+    user, rest = _user_then_rest(text, mentions, names)
     words = rest.split()
     return UnmuteRequest(user, words[0] if words else None)
 

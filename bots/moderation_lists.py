@@ -9,7 +9,7 @@ import logging
 from html import escape
 from urllib.parse import quote
 
-from bridge.db.moderation_actions import ActionKind, ActionRequest, enqueue_actions
+from bridge.db.moderation_actions import ActionRequest, enqueue_actions
 from bridge.db.policy import ModerationRoom, PolicyStore, RoomPurpose
 from bridge.domain.moderation.policy import PolicyRule
 
@@ -176,24 +176,9 @@ async def forget_watched_list(moderation: ModerationServices, room_id: str) -> t
     unbans: list[ActionRequest] = []
     async with moderation.policy.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
         for rule in mine:
-            for banned_room, user_id in await PolicyStore.bans_of_rule(conn, rule.key):
-                other = next((o for o in others if o.matches_user(user_id)), None)
-                if other is not None:
-                    await PolicyStore.move_ban(conn, banned_room, user_id, other.key)
-                    continue
-                await PolicyStore.forget_ban(conn, banned_room, user_id)
-                unbans.append(
-                    ActionRequest(
-                        banned_room,
-                        user_id,
-                        ActionKind.UNBAN,
-                        reason="liste plus surveillée",
-                        cause=f"unwatch:{room_id}",
-                    )
-                )
-            await PolicyStore.delete_rule(conn, rule.key)
-        await conn.execute(
-            "DELETE FROM moderation_room WHERE room_id = $1 AND purpose = 'watched'", room_id
-        )
+            unbans += await PolicyStore.lift_bans(
+                conn, rule.key, others, reason="liste plus surveillée", cause=f"unwatch:{room_id}"
+            )
+        await PolicyStore.forget_list_in(conn, room_id)
         await enqueue_actions(conn, unbans)
     return len(mine), len(unbans)

@@ -52,9 +52,8 @@ from bridge.domain.moderation.messages import (
     message_texts,
 )
 from bridge.domain.moderation.policy import RuleKind
-from bridge.domain.moderation.protections import Protection
+from bridge.domain.moderation.protections import MODERATOR_POWER, Protection
 from bridge.domain.moderation.words import WordList
-from bridge.domain.roles import Role
 
 from .bot_hooks import MessageWatcher
 from .client import BotClient
@@ -65,7 +64,6 @@ from .services import BotServices
 log = logging.getLogger("bots.moderation.protections")
 
 #: People with this power in a room moderate it: never filtered there.
-MODERATOR_POWER = Role.MANAGER.power_level
 #: The kind of alert a protection raises (payload: :func:`alert_payload`).
 ALERT_KIND = "protection"
 EXCERPT_CHARS = 200

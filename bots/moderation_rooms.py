@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import quote
 
 from bridge.db.managed_rooms import ManagedRoom
+from bridge.domain.moderation.protections import MODERATOR_POWER
 
 from .homeserver_api import HomeserverAPI, HomeserverError
 from .moderation_arguments import RoomReference
 from .moderation_services import ModerationServices
 
-MODERATOR_POWER = 50
 #: Room versions whose creators do not have unlimited power.
 _CLASSIC_VERSIONS = frozenset(str(n) for n in range(1, 12))
 

@@ -7,6 +7,7 @@ state); ``policy_ban`` remembers which bans a rule caused, so removing the rule 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -16,6 +17,7 @@ from mautrix.util.async_db import Connection, Database
 from bridge.domain.moderation.policy import PolicyRule, RuleKey, RuleKind
 
 from .clock import now_ms
+from .moderation_actions import ActionKind, ActionRequest
 
 
 class RoomPurpose(StrEnum):
@@ -110,12 +112,17 @@ class PolicyStore:
     async def forget_list(self, room_id: str) -> int:
         """Stop reading a watched list: its rules go (their bans are lifted by the caller)."""
         async with self.db.acquire() as conn, conn.transaction():  # type: ignore[var-annotated]
-            await conn.execute(
-                "DELETE FROM moderation_room WHERE room_id = $1 AND purpose = 'watched'", room_id
-            )
-            rows = await conn.fetch(
-                "DELETE FROM policy_rule WHERE list_room_id = $1 RETURNING state_key", room_id
-            )
+            return await PolicyStore.forget_list_in(conn, room_id)
+
+    @staticmethod
+    async def forget_list_in(conn: Connection, room_id: str) -> int:
+        """:meth:`forget_list` in the caller's transaction; returns how many rules went."""
+        await conn.execute(
+            "DELETE FROM moderation_room WHERE room_id = $1 AND purpose = 'watched'", room_id
+        )
+        rows = await conn.fetch(
+            "DELETE FROM policy_rule WHERE list_room_id = $1 RETURNING state_key", room_id
+        )
         return len(rows)
 
     # --- rules -------------------------------------------------------------------------------
@@ -239,6 +246,30 @@ class PolicyStore:
         await conn.execute(
             "DELETE FROM policy_ban WHERE room_id = $1 AND user_id = $2", room_id, user_id
         )
+
+    @staticmethod
+    async def lift_bans(
+        conn: Connection,
+        key: RuleKey,
+        still_banning: Sequence[PolicyRule],
+        *,
+        reason: str,
+        cause: str,
+    ) -> list[ActionRequest]:
+        """Lift the bans the rule ``key`` caused: a ban that a rule of ``still_banning`` also
+        covers becomes that rule's; the others are forgotten and returned as the unban actions
+        to enqueue (in the caller's transaction)."""
+        unbans = []
+        for room_id, user_id in await PolicyStore.bans_of_rule(conn, key):
+            other = next((rule for rule in still_banning if rule.matches_user(user_id)), None)
+            if other is not None:
+                await PolicyStore.move_ban(conn, room_id, user_id, other.key)
+                continue
+            await PolicyStore.forget_ban(conn, room_id, user_id)
+            unbans.append(
+                ActionRequest(room_id, user_id, ActionKind.UNBAN, reason=reason, cause=cause)
+            )
+        return unbans
 
     async def banned_rooms(self, user_id: str) -> list[str]:
         rows = await self.db.fetch(

@@ -33,6 +33,7 @@ from bridge.db.moderation_actions import ActionKind, ActionRequest, enqueue_acti
 from bridge.db.moderation_alerts import raise_alert
 from bridge.db.policy import PolicyStore, RoomPurpose
 from bridge.domain.moderation.policy import RULE_TYPES, PolicyRule, RuleKey, parse_rule
+from bridge.domain.moderation.protections import MODERATOR_POWER
 from bridge.rooms.matrix import RoomClient
 
 log = logging.getLogger("bridge.moderation.policy")
@@ -40,7 +41,6 @@ log = logging.getLogger("bridge.moderation.policy")
 #: Rules kept in memory are read again after this long (another process may forget a list).
 RULES_TTL_SECONDS = 5.0
 #: Power in the admin room from which a user is a moderator, safe from wildcard rules.
-MODERATOR_LEVEL = 50
 
 
 @dataclass(frozen=True)
@@ -171,25 +171,15 @@ class PolicyEnforcer:
         others = [
             rule for rule in await PolicyStore.all_rules(conn) if rule.bans and rule.key != old.key
         ]
-        requests = []
-        for room_id, user_id in await PolicyStore.bans_of_rule(conn, old.key):
-            if new is not None and new.bans and new.matches_user(user_id):
-                continue
-            other = next((rule for rule in others if rule.matches_user(user_id)), None)
-            if other is not None:
-                await PolicyStore.move_ban(conn, room_id, user_id, other.key)
-                continue
-            await PolicyStore.forget_ban(conn, room_id, user_id)
-            requests.append(
-                ActionRequest(
-                    room_id,
-                    user_id,
-                    ActionKind.UNBAN,
-                    reason="règle levée",
-                    cause=f"policy:{old.key.list_room_id}:{old.entity}",
-                )
-            )
-        return requests
+        # The new version of the rule first: the bans it still covers stay under the same key.
+        still_banning = [new, *others] if new is not None and new.bans else others
+        return await PolicyStore.lift_bans(
+            conn,
+            old.key,
+            still_banning,
+            reason="règle levée",
+            cause=f"policy:{old.key.list_room_id}:{old.entity}",
+        )
 
     async def _targets(self, rule: PolicyRule) -> list[tuple[str, str]]:
         """Who ``rule`` bans where: one named user in every managed room, or the current
@@ -220,7 +210,7 @@ class PolicyEnforcer:
         return frozenset(
             user
             for user, level in users.items()
-            if isinstance(level, int) and level >= MODERATOR_LEVEL
+            if isinstance(level, int) and level >= MODERATOR_POWER
         )
 
     # --- reading whole lists -------------------------------------------------------------------

@@ -18,12 +18,12 @@ from typing import Any
 from mautrix.errors import MatrixRequestError
 
 from bridge.db.policy import PolicyStore, RoomPurpose
+from bridge.domain.moderation.protections import MODERATOR_POWER
 from bridge.rooms import state
 from bridge.rooms.matrix import RoomClient, is_room_in_use
 
 log = logging.getLogger("bridge.moderation.rooms")
 
-MODERATOR_LEVEL = 50
 ADMIN_LEVEL = 100
 
 
@@ -81,7 +81,7 @@ class ModerationRooms:
                     "Moderator %s not invited (%s): see moderation.moderators", user_id, problem
                 )
                 continue
-            await self.add_moderator(user_id, MODERATOR_LEVEL, only_if_absent=True)
+            await self.add_moderator(user_id, MODERATOR_POWER, only_if_absent=True)
         return admin, policy
 
     async def ensure_room(self, purpose: RoomPurpose) -> str:
@@ -117,7 +117,7 @@ class ModerationRooms:
         campaign = self.settings.campaign_name
         levels = {
             **state.ROOM_LEVELS,
-            "invite": MODERATOR_LEVEL,
+            "invite": MODERATOR_POWER,
             "users": {self.settings.bot: ADMIN_LEVEL},
         }
         initial_state: list[dict[str, Any]] = [
@@ -178,7 +178,7 @@ class ModerationRooms:
         return None
 
     async def add_moderator(
-        self, user_id: str, level: int = MODERATOR_LEVEL, *, only_if_absent: bool = False
+        self, user_id: str, level: int = MODERATOR_POWER, *, only_if_absent: bool = False
     ) -> ModeratorChange:
         """Invite ``user_id`` to the admin room and the policy list with ``level``.
 
@@ -223,7 +223,7 @@ class ModerationRooms:
             user: level
             for user, level in sorted(users.items())
             if isinstance(level, int)
-            and level >= MODERATOR_LEVEL
+            and level >= MODERATOR_POWER
             and current.memberships.get(user) in ("join", "invite")
             and user != self.settings.bot
         }

@@ -16,13 +16,9 @@ from typing import Any
 from mautrix.errors import MatrixError
 
 from bridge.db.policy import PolicyStore, RoomPurpose
+from bridge.domain.moderation.protections import MODERATOR_POWER
 from bridge.moderation import ModerationRooms, moderation_rooms
-from bridge.moderation.rooms import (
-    ADMIN_LEVEL,
-    MODERATOR_LEVEL,
-    ModeratorChange,
-    ModeratorProblem,
-)
+from bridge.moderation.rooms import ADMIN_LEVEL, ModeratorChange, ModeratorProblem
 from ralliement.config import Config
 
 
@@ -68,7 +64,7 @@ async def add_moderator(config: Config, user_id: str, *, admin: bool = False) ->
         problem = await rooms.moderator_problem(user_id)
         if problem is not None:
             raise ModerationRefused(problem_text(user_id, problem, config.homeserver.domain))
-        return await rooms.add_moderator(user_id, ADMIN_LEVEL if admin else MODERATOR_LEVEL)
+        return await rooms.add_moderator(user_id, ADMIN_LEVEL if admin else MODERATOR_POWER)
 
 
 async def remove_moderator(config: Config, user_id: str) -> ModeratorChange:

@@ -14,8 +14,8 @@ from bridge.domain.moderation.messages import (
     is_only_links_or_media,
     mentions,
     message_texts,
-    without_reply_fallback,
 )
+from ralliement.matrix_text import strip_reply_fallback
 
 HTML = "org.matrix.custom.html"
 
@@ -58,9 +58,9 @@ def test_texts_of_an_edit_include_the_new_content() -> None:
 
 
 def test_reply_fallback_removed_only_when_quoting() -> None:
-    assert without_reply_fallback("> <@a:hs> salut\n> ça va\n\nmerci") == "merci"
-    assert without_reply_fallback(">pas une citation") == ">pas une citation"
-    assert without_reply_fallback("bonjour") == "bonjour"
+    assert strip_reply_fallback("> <@a:hs> salut\n> ça va\n\nmerci") == "merci"
+    assert strip_reply_fallback(">pas une citation") == ">pas une citation"
+    assert strip_reply_fallback("bonjour") == "bonjour"
 
 
 def test_excerpt_cut_at_200_characters() -> None:

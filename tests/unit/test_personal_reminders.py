@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bots.commands import strip_reply_fallback
 from bots.reminders_views import delay_words, length_words, rule_words
 from bridge.db.reminders import Reminder
 from bridge.domain.errors import DomainError
@@ -26,6 +25,7 @@ from bridge.domain.reminder_preferences import (
     read_timezone,
 )
 from bridge.domain.reminders import next_occurrence, recurrence_json
+from ralliement.matrix_text import strip_reply_fallback
 from ralliement.when import Frequency, Recurrence, WhenError
 
 PARIS = ZoneInfo("Europe/Paris")

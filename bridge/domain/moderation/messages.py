@@ -10,12 +10,14 @@ sender's text and is left out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import unquote, urlsplit
+
+from ralliement.matrix_text import strip_reply_fallback, user_of_link
+
+from .words import fold
 
 #: Message types that are media (https://spec.matrix.org/v1.13/client-server-api/#mroommessage-msgtypes).
 MEDIA_MSGTYPES = frozenset({"m.image", "m.video", "m.file", "m.audio"})
@@ -34,17 +36,6 @@ _URL = re.compile(
 )
 _USER_ID = re.compile(r"@[a-z0-9._=/+-]+:[a-z0-9.-]+(?::\d+)?", re.IGNORECASE)
 _ROOM_MENTION = re.compile(r"(?<![\w@])@room\b")
-
-
-def without_reply_fallback(body: str) -> str:
-    """``body`` without the leading "> " lines that quote the replied-to message."""
-    lines = body.split("\n")
-    if not lines or not lines[0].startswith("> "):
-        return body
-    for index, line in enumerate(lines):
-        if not line.startswith(">"):
-            return "\n".join(lines[index + 1 :] if line == "" else lines[index:])
-    return ""
 
 
 class _HtmlReader(HTMLParser):
@@ -89,7 +80,7 @@ def _read_html(content: Mapping[str, Any]) -> _HtmlReader | None:
 
 def _body(content: Mapping[str, Any]) -> str:
     body = content.get("body")
-    return without_reply_fallback(body) if isinstance(body, str) else ""
+    return strip_reply_fallback(body) if isinstance(body, str) else ""
 
 
 def current_content(content: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -160,25 +151,6 @@ class Mentions:
         return len(self.users)
 
 
-def user_of_link(href: str) -> str | None:
-    """The user a pill links to (``https://matrix.to/#/@bob:example.org`` or
-    ``matrix:u/bob:example.org``); None for another link (https://spec.matrix.org/v1.13/appendices/#uris)."""
-    href = href.strip()
-    if href.startswith("matrix:u/"):
-        candidate = "@" + unquote(href[len("matrix:u/") :].split("?", 1)[0])
-    else:
-        parts = urlsplit(href)
-        if parts.netloc != "matrix.to":
-            return None
-        candidate = unquote(parts.fragment.lstrip("/").split("?", 1)[0])
-    return candidate if _USER_ID.fullmatch(candidate) else None
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def mentions(content: Mapping[str, Any], *, sender: str, names: Mapping[str, str]) -> Mentions:
     """The people and rooms a message mentions: ``m.mentions``, pills in its HTML body, user
     IDs typed in its text, and members named by their display name in its text (as the
@@ -206,9 +178,9 @@ def mentions(content: Mapping[str, Any], *, sender: str, names: Mapping[str, str
     for text in texts:
         users.update(_USER_ID.findall(text))
         room = room or _ROOM_MENTION.search(text) is not None
-    folded = _fold("\n".join(texts))
+    folded = fold("\n".join(texts))
     for user_id, name in names.items():
-        folded_name = _fold(name.strip())
+        folded_name = fold(name.strip())
         if len(folded_name) < MIN_NAME_CHARS or user_id in users:
             continue
         if re.search(rf"(?<!\w){re.escape(folded_name)}(?!\w)", folded):

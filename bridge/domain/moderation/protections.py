@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from bridge.domain.roles import Role
+
 
 class Protection(StrEnum):
     #: More than N joins in M seconds: the room is locked down and the admin room alerted.
@@ -19,6 +21,10 @@ class Protection(StrEnum):
     #: A message mentioning too many people: redacted, a strike.
     MENTIONS = "mentions"
 
+
+#: The power from which one moderates: a moderator in the admin room, and in a team room
+#: (managers and referents) someone the protections leave alone.
+MODERATOR_POWER = Role.MANAGER.power_level
 
 #: The scope of a switch that applies to every room.
 GLOBAL_SCOPE = ""
